@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -45,3 +46,16 @@ func (d Date) String() string {
 func (d Date) Add(v Duration) Date {
 	return Date{d.Time.Add(v.Duration).Truncate(24 * time.Hour)}
 }
+
+// UnmarshalJSON reads a JSON string date. It shadows time.Time's method,
+// which wants a full RFC 3339 timestamp.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return fmt.Errorf("invalid date %s: want a string YYYY-MM-DD", b)
+	}
+	return d.UnmarshalText([]byte(s))
+}
+
+// MarshalJSON writes the date as a JSON string YYYY-MM-DD.
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.String())), nil }

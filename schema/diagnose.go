@@ -316,4 +316,3 @@ func recordPositions(src *plan.Source, v cue.Value, path []string) {
 		}
 	}
 }
-

@@ -301,7 +301,11 @@ func (l *loader) cueErrors(err error, fallback string) {
 			pos = plan.Pos{File: cmp.Or(fallback, ".")}
 		}
 		format, args := e.Msg()
-		l.errs.add(pos, pathString(e.Path()), "%s", friendly(fmt.Sprintf(format, args...)))
+		msg := fmt.Sprintf(format, args...)
+		if format == "" {
+			msg = e.Error()
+		}
+		l.errs.add(pos, pathString(e.Path()), "%s", friendly(msg))
 	}
 }
 

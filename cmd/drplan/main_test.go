@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"drplan": func() { os.Exit(int(Main(os.Args[1:], defaultStreams()))) },
+	})
+}
+
+// TestScripts runs the CLI golden tests in testdata/script. Set
+// DRPLAN_UPDATE=1 to rewrite the expected output in the scripts (then read
+// the diff before committing it).
+func TestScripts(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: os.Getenv("DRPLAN_UPDATE") != "",
+		Setup: func(env *testscript.Env) error {
+			// Scripts reach the repository's reference plans through $PLANS.
+			env.Setenv("PLANS", filepath.Join(root, "plans"))
+			return nil
+		},
+	})
+}
