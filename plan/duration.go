@@ -125,10 +125,10 @@ func (d Duration) Human() string {
 		return fmt.Sprintf("%d days", n)
 	case v%time.Hour == 0:
 		return fmt.Sprintf("%d h", v/time.Hour)
-	case v%time.Minute == 0 && v < 2*time.Hour:
-		return fmt.Sprintf("%d min", v/time.Minute)
 	case v%time.Second == 0 && v < 2*time.Minute:
 		return fmt.Sprintf("%d s", v/time.Second)
+	case v%time.Minute == 0 && v < 2*time.Hour:
+		return fmt.Sprintf("%d min", v/time.Minute)
 	}
 	return d.String()
 }

@@ -88,7 +88,7 @@ type PeakLoad struct {
 // DowntimeCost is the cost of one minute of a category of outage.
 type DowntimeCost struct {
 	PerMinute   float64 `json:"perMinute"`
-	Currency    string  `json:"currency"`
+	Currency    string  `json:"currency,omitempty"`
 	Description string  `json:"description"`
 }
 
@@ -180,7 +180,7 @@ type Capacity struct {
 // Backup is a component's own point-in-time recovery window.
 type Backup struct {
 	Retention           Duration `json:"retention"`
-	PointInTimeRecovery bool     `json:"pointInTimeRecovery"`
+	PointInTimeRecovery bool     `json:"pointInTimeRecovery,omitempty"`
 }
 
 // AWS holds the identifiers and declared properties verify checks. Which
@@ -249,13 +249,13 @@ type ReplicationPath struct {
 type Metric struct {
 	Name   string            `json:"name"`
 	Labels map[string]string `json:"labels,omitempty"`
-	Unit   string            `json:"unit"`
+	Unit   string            `json:"unit,omitempty"`
 }
 
 // DNSFailover is a failover record pair and its health check.
 type DNSFailover struct {
 	Record      string        `json:"record"`
-	Type        string        `json:"type"`
+	Type        string        `json:"type,omitempty"`
 	TTL         Duration      `json:"ttl"`
 	HostedZone  string        `json:"hostedZone,omitempty"`
 	Primary     DNSTarget     `json:"primary"`
@@ -390,7 +390,7 @@ const (
 type Alert struct {
 	Kind        string        `json:"kind"`
 	Title       string        `json:"title,omitempty"`
-	Severity    string        `json:"severity"`
+	Severity    string        `json:"severity,omitempty"`
 	Replication string        `json:"replication,omitempty"`
 	Component   string        `json:"component,omitempty"`
 	Runbook     string        `json:"runbook,omitempty"`
@@ -464,7 +464,7 @@ type CommReview struct {
 
 // CostModel is the cost of the DR posture.
 type CostModel struct {
-	Currency    string        `json:"currency"`
+	Currency    string        `json:"currency,omitempty"`
 	SteadyState []SteadyCost  `json:"steadyState,omitempty"`
 	DRState     []DRCost      `json:"drState,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`

@@ -129,20 +129,21 @@ func schemaField(s cue.Value, label string) (cue.Value, bool) {
 
 func (l *loader) notAllowed(s, u cue.Value, path []string, label string) {
 	pos := toPos(u.Pos())
-	// A map keyed by IDs or regions rejects a badly formed key.
-	if s.LookupPath(cue.MakePath(cue.AnyString)).Exists() {
+	var names []string
+	if it, err := s.Fields(cue.Optional(true)); err == nil {
+		for it.Next() {
+			names = append(names, it.Selector().Unquoted())
+		}
+	}
+	// A struct with no named fields is a map keyed by IDs or regions, which
+	// rejected a badly formed key.
+	if len(names) == 0 {
 		want := "an ID: lowercase letters, digits and '-', at most 63 characters"
 		if len(path) >= 2 && path[len(path)-2] == "regions" {
 			want = `an AWS region name such as "us-east-1"`
 		}
 		l.errs.add(pos, pathString(path), "%q is not a valid key here (want %s)", label, want)
 		return
-	}
-	var names []string
-	if it, err := s.Fields(cue.Optional(true)); err == nil {
-		for it.Next() {
-			names = append(names, it.Selector().Unquoted())
-		}
 	}
 	msg := fmt.Sprintf("field %q is not allowed here", label)
 	if sug := plan.Closest(label, names); sug != "" {
@@ -170,6 +171,14 @@ func (l *loader) leaf(s, u cue.Value, path []string, err error) {
 		l.errs.add(pos, p, "invalid value %s (want one of %s)", short(u), strings.Join(alts, ", "))
 		return
 	}
+	if op, args := disjuncts(s); op == cue.OrOp && u.IsConcrete() && u.Kind() != cue.StructKind && u.Kind() != cue.ListKind {
+		var alts []string
+		for _, a := range args {
+			alts = append(alts, describe(a))
+		}
+		l.errs.add(pos, p, "invalid value %s (want %s)", short(u), strings.Join(alts, " or "))
+		return
+	}
 	seen := map[string]bool{}
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
@@ -190,9 +199,18 @@ func (l *loader) leaf(s, u cue.Value, path []string, err error) {
 	}
 }
 
+// disjuncts returns the alternatives of s, looking through a reference to a
+// named disjunction (strategy?: #Strategy).
+func disjuncts(s cue.Value) (cue.Op, []cue.Value) {
+	if op, args := s.Expr(); op == cue.OrOp {
+		return op, args
+	}
+	return s.Eval().Expr()
+}
+
 // enumValues lists the alternatives of a disjunction of concrete values.
 func enumValues(s cue.Value) []string {
-	op, args := s.Eval().Expr()
+	op, args := disjuncts(s)
 	if op != cue.OrOp || len(args) < 2 {
 		return nil
 	}
@@ -222,6 +240,14 @@ func describe(v cue.Value) string {
 	text := fmt.Sprint(v)
 	if d, ok := namedPatterns()[text]; ok {
 		return d
+	}
+	if v.IsConcrete() && v.Kind() != cue.StructKind && v.Kind() != cue.ListKind {
+		return text
+	}
+	if op, args := v.Expr(); op == cue.RegexMatchOp && len(args) == 1 {
+		if re, err := args[0].String(); err == nil {
+			return "a string matching " + re
+		}
 	}
 	switch v.IncompleteKind() {
 	case cue.StructKind:
@@ -274,6 +300,7 @@ func namedPatterns() map[string]string {
 			"#Date":      `a date written YYYY-MM-DD`,
 			"#Timestamp": `an RFC 3339 timestamp such as "2026-08-14T09:30:00Z"`,
 			"#Region":    `an AWS region name such as "us-east-1"`,
+			"#Currency":  `an ISO 4217 currency code such as "USD"`,
 		}
 		patterns = make(map[string]string)
 		f, err := parsed()

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -302,12 +304,21 @@ func (l *loader) cueErrors(err error, fallback string) {
 		}
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
-		if format == "" {
+		if strings.TrimSpace(msg) == "" || strings.Contains(msg, "%!") {
+			// A plain Go error wrapped by CUE (the YAML decoder's), which
+			// may carry its position only in its text.
 			msg = e.Error()
+			if m := posPrefixRE.FindStringSubmatch(msg); m != nil && pos.Line == 0 {
+				pos.Line, _ = strconv.Atoi(m[2])
+				pos.Col, _ = strconv.Atoi(m[3])
+				msg = m[4]
+			}
 		}
 		l.errs.add(pos, pathString(e.Path()), "%s", friendly(msg))
 	}
 }
+
+var posPrefixRE = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?: (.*)$`)
 
 // userPos picks the first position that lies in the user's files: CUE
 // lists the schema's position first, which is no help to the user.

@@ -1,0 +1,276 @@
+package schema
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/drplan/drplan/plan"
+)
+
+// minimal is a valid plan used as the base of the bad-input cases.
+const minimal = `package shop
+
+apiVersion: "drplan/v1"
+name:       "shop"
+regions: "us-east-1": role: "primary"
+tiers: tier0: {level: 0, title: "Checkout", rto: "5m", rpo: "1m"}
+services: checkout: {tier: "tier0", dependsOn: ["db"]}
+components: db: {kind: "rds-postgres", region: "us-east-1", aws: instanceId: "shop-db"}
+runbooks: failover: {
+	title: "Failover"
+	steps: [
+		{number: 1, id: "promote", title: "Promote", estimate: "2m"},
+		{number: 2, id: "check", title: "Check", after: ["promote"]},
+	]
+}
+`
+
+func writePlan(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func diagnostics(t *testing.T, err error) []Diagnostic {
+	t.Helper()
+	if err == nil {
+		t.Fatal("Load succeeded, want an error")
+	}
+	var le *Error
+	if !errors.As(err, &le) {
+		t.Fatalf("error is %T (%v), want *schema.Error", err, err)
+	}
+	return le.Diagnostics
+}
+
+func TestLoadValid(t *testing.T) {
+	dir := writePlan(t, map[string]string{
+		"plan.cue": minimal,
+		"drills/one.cue": `package shop
+drills: "d1": {date: "2026-10-01", runbook: "failover", environment: "staging", operator: "sam", outcome: "success", measured: rto: "4m"}
+`,
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "shop" || len(p.Runbooks["failover"].Steps) != 2 {
+		t.Fatalf("unexpected plan: %+v", p)
+	}
+	if got := p.Tiers["tier0"].RTO.String(); got != "5m" {
+		t.Errorf("tier0 RTO = %s, want 5m", got)
+	}
+	if d := p.Drills["d1"]; d == nil || d.Measured.RTO.Duration.Minutes() != 4 {
+		t.Errorf("drill record from drills/ not loaded: %+v", p.Drills)
+	}
+	// Positions point at the user's file, for nested nodes and list elements.
+	pos := p.Source.Pos("runbooks", "failover", "steps", 1, "after")
+	if filepath.Base(pos.File) != "plan.cue" || pos.Line != 13 {
+		t.Errorf("position of steps.1.after = %v, want plan.cue:13", pos)
+	}
+	// An absent node falls back to its nearest written ancestor.
+	if got := p.Source.Pos("runbooks", "failover", "steps", 0, "rollback"); got.Line != 12 {
+		t.Errorf("fallback position = %v, want line 12", got)
+	}
+	if got := p.Source.Pos("drills", "d1", "outcome"); filepath.Base(got.File) != "one.cue" || got.Line != 2 {
+		t.Errorf("drill position = %v, want one.cue:2", got)
+	}
+}
+
+func TestLoadBadInput(t *testing.T) {
+	big := "package shop\n// " + strings.Repeat("x", 10<<20) + "\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		// want lists substrings; each must appear in some diagnostic,
+		// formatted as file:line:col: path: message.
+		want []string
+	}{
+		{"syntax error", map[string]string{"plan.cue": "package shop\nname: \"x\" tiers: {}\n"},
+			[]string{"plan.cue:2:11: missing ',' in struct literal"}},
+		{"wrong type", map[string]string{"plan.cue": strings.Replace(minimal, `level: 0`, `level: "zero"`, 1)},
+			[]string{`plan.cue:6:16: tiers.tier0.level: conflicting values "zero" and int`}},
+		{"unknown field", map[string]string{"plan.cue": minimal + "tiers: tier0: colour: \"red\"\n"},
+			[]string{`plan.cue:16:15: tiers.tier0.colour: field "colour" is not allowed here`}},
+		{"missing required field", map[string]string{"plan.cue": strings.Replace(minimal, `title: "Checkout", `, "", 1)},
+			[]string{`plan.cue:6:8: tiers.tier0: missing required field "title"`}},
+		{"missing tier", map[string]string{"plan.cue": strings.Replace(minimal, `tier: "tier0"`, `tier: "tier1"`, 1)},
+			[]string{`plan.cue:7:22: services.checkout.tier: tier "tier1" is not declared in this plan (did you mean "tier0"?)`}},
+		{"missing component", map[string]string{"plan.cue": strings.Replace(minimal, `dependsOn: ["db"]`, `dependsOn: ["db", "cache"]`, 1)},
+			[]string{`services.checkout.dependsOn.1: component "cache" is not declared in this plan`}},
+		{"missing runbook", map[string]string{"plan.cue": minimal + `scenarios: r: {class: "region-failure", title: "R", inScope: true, runbook: "failovr"}` + "\n"},
+			[]string{`scenarios.r.runbook: runbook "failovr" is not declared in this plan (did you mean "failover"?)`}},
+		{"step depends on a later step", map[string]string{"plan.cue": strings.Replace(minimal, `id: "promote", title: "Promote",`, `id: "promote", title: "Promote", after: ["check"],`, 1)},
+			[]string{`runbooks.failover.steps.0.after.0: step "promote" depends on "check", which does not come before it`}},
+		{"bad duration", map[string]string{"plan.cue": strings.Replace(minimal, `rpo: "1m"`, `rpo: "1 minute"`, 1)},
+			[]string{`tiers.tier0.rpo: invalid value "1 minute" (want a duration such as`}},
+		{"bad region key", map[string]string{"plan.cue": strings.Replace(minimal, `regions: "us-east-1"`, `regions: "US East"`, 1)},
+			[]string{`regions.US East: "US East" is not a valid key here (want an AWS region name`}},
+		{"package mismatch", map[string]string{"plan.cue": minimal, "other.cue": "package other\n"},
+			[]string{"package"}},
+		{"empty directory", map[string]string{"README.md": "hello"},
+			[]string{"no plan files in this directory"}},
+		{"binary file", map[string]string{"plan.cue": "package shop\n\x00\x01\xff"},
+			[]string{"plan.cue: not a text file (binary content)"}},
+		{"10 MB file", map[string]string{"plan.cue": big},
+			[]string{"plan.cue: file is 10.0 MiB; a plan file may be at most 4.0 MiB"}},
+		{"invalid YAML", map[string]string{"plan.yaml": "name: [unclosed\n"},
+			[]string{"plan.yaml:"}},
+		{"invalid JSON", map[string]string{"plan.json": "{\"name\": }"},
+			[]string{"plan.json:1:"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writePlan(t, tc.files)
+			_, err := Load(dir)
+			ds := diagnostics(t, err)
+			for _, want := range tc.want {
+				found := false
+				for _, d := range ds {
+					if strings.Contains(d.String(), want) {
+						found = true
+					}
+					if !d.Pos.IsValid() {
+						t.Errorf("diagnostic without a position: %v", d)
+					}
+				}
+				if !found {
+					t.Errorf("no diagnostic contains %q; got:\n%v", want, err)
+				}
+			}
+		})
+	}
+}
+
+// CUE stops at the first failing element of a list and hides closedness
+// and missing-field errors behind other errors; the loader must not.
+func TestLoadReportsEveryError(t *testing.T) {
+	src := `package shop
+
+apiVersion: "drplan/v1"
+name:       "shop"
+runbooks: rb: {
+	title: "RB"
+	steps: [
+		{number: 1, id: "a", title: "A", estimate: "soon"},
+		{number: 2, id: "b", title: "B"},
+		{number: 3, id: "c", title: "C", colour: "red"},
+		{number: 4, id: "d"},
+		{number: 5, id: "E", title: "E"},
+	]
+}
+runbooks: rb2: steps: [{number: 1, id: "x", title: "X", timeout: "forever"}]
+bogus: true
+`
+	_, err := Load(writePlan(t, map[string]string{"plan.cue": src}))
+	ds := diagnostics(t, err)
+	want := []string{
+		"plan.cue:8:36: runbooks.rb.steps.0.estimate: invalid value",
+		`plan.cue:10:36: runbooks.rb.steps.2.colour: field "colour" is not allowed here`,
+		`plan.cue:11:3: runbooks.rb.steps.3: missing required field "title"`,
+		"plan.cue:12:15: runbooks.rb.steps.4.id: invalid value \"E\"",
+		`runbooks.rb2: missing required field "title"`,
+		"runbooks.rb2.steps.0.timeout: invalid value \"forever\"",
+		`plan.cue:16:1: bogus: field "bogus" is not allowed here`,
+	}
+	if len(ds) != len(want) {
+		t.Errorf("got %d diagnostics, want %d:\n%v", len(ds), len(want), err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("missing diagnostic %q in:\n%v", w, err)
+		}
+	}
+}
+
+func TestLoadYAMLAndJSONPositions(t *testing.T) {
+	dir := writePlan(t, map[string]string{
+		"plan.yaml": "apiVersion: drplan/v1\nname: shop\ntiers:\n  tier0:\n    level: 0\n    title: Checkout\n    rto: 5 minutes\n",
+		"more.json": "{\n  \"services\": {\"checkout\": {\"tier\": \"tier0\"}},\n  \"cost\": {\"currency\": \"usd\"}\n}\n",
+	})
+	_, err := Load(dir)
+	ds := diagnostics(t, err)
+	for _, w := range []string{
+		"plan.yaml:7:5: tiers.tier0.rto: invalid value",
+		"more.json:3:13: cost.currency: invalid value \"usd\" (want an ISO 4217 currency code such as \"USD\")",
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("missing %q in:\n%v", w, err)
+		}
+	}
+	_ = ds
+}
+
+func TestLoadFilesTogether(t *testing.T) {
+	dir := writePlan(t, map[string]string{
+		"a.cue": "package shop\napiVersion: \"drplan/v1\"\nname: \"shop\"\n",
+		"b.cue": "package shop\ntiers: tier0: {level: 0, title: \"T\", rto: tiers.tier0._x, _x: \"1m\"}\n",
+	})
+	p, err := Load(filepath.Join(dir, "a.cue"), filepath.Join(dir, "b.cue"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Tiers["tier0"].RTO.String() != "1m" {
+		t.Errorf("cross-file reference not resolved: %v", p.Tiers["tier0"].RTO)
+	}
+}
+
+func TestLoadNoPaths(t *testing.T) {
+	if _, err := Load(); err == nil {
+		t.Fatal("Load() with no paths succeeded")
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "nope")); err == nil || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Fatalf("missing path: %v", err)
+	}
+}
+
+func TestScaffoldValidates(t *testing.T) {
+	files, err := Scaffold(ScaffoldOptions{Name: "pay-ments", Dir: "plans/pay-ments", Today: "2026-11-25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for k, v := range files {
+		m[k] = string(v)
+	}
+	p, err := Load(writePlan(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every section of the schema is present in the scaffold.
+	if p.Owner == nil || p.Review == nil || p.Business == nil || p.Promotion == nil ||
+		p.GameDays == nil || p.Cost == nil || len(p.Regions) == 0 || len(p.Tiers) == 0 ||
+		len(p.Services) == 0 || len(p.Components) == 0 || len(p.Replication) == 0 ||
+		len(p.DNS) == 0 || len(p.Scenarios) == 0 || len(p.Runbooks) == 0 ||
+		len(p.Alerts) == 0 || len(p.Comms) == 0 {
+		t.Errorf("scaffold lacks a section: %+v", p)
+	}
+	if _, err := Scaffold(ScaffoldOptions{Name: "../x"}); err == nil {
+		t.Error("Scaffold accepted a name that is not an ID")
+	}
+}
+
+func TestSchemaDefinitionsDocumented(t *testing.T) {
+	// Every definition in the schema carries a comment or is obvious from
+	// its name; at least the top-level #Plan must compile and be closed.
+	f, err := parsed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.PackageName() != "drplan" {
+		t.Errorf("schema package = %q", f.PackageName())
+	}
+	var _ = plan.APIVersion
+}
