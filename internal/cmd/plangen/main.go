@@ -1,0 +1,34 @@
+// Command plangen writes a synthetic drplan plan directory, for benchmarks.
+//
+//	go run ./internal/cmd/plangen -services 10000 -steps 50000 -seed 1 -o /tmp/plan
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/drplan/drplan/internal/plangen"
+)
+
+func main() {
+	var o plangen.Options
+	flag.IntVar(&o.Services, "services", 100, "number of services")
+	flag.IntVar(&o.Steps, "steps", 500, "total runbook steps across all runbooks")
+	flag.Int64Var(&o.Seed, "seed", 1, "random seed; the same options give identical files")
+	flag.StringVar(&o.Package, "package", "synthetic", "CUE package clause of every file")
+	dir := flag.String("o", "", "output directory (created if missing)")
+	flag.Parse()
+	if *dir == "" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: plangen [-services N] [-steps M] [-seed S] [-package P] -o DIR")
+		os.Exit(2)
+	}
+	if o.Services < 1 || o.Steps < 1 {
+		fmt.Fprintln(os.Stderr, "plangen: -services and -steps must be at least 1")
+		os.Exit(2)
+	}
+	if err := plangen.Write(*dir, o); err != nil {
+		fmt.Fprintln(os.Stderr, "plangen:", err)
+		os.Exit(1)
+	}
+}
