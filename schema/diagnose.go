@@ -317,9 +317,6 @@ func namedPatterns() map[string]string {
 
 // recordPositions stores the position of every node of the user's value.
 func recordPositions(src *plan.Source, v cue.Value, path []string) {
-	if len(path) == 0 {
-		src.Set("", toPos(v.Pos()))
-	}
 	switch v.IncompleteKind() {
 	case cue.StructKind:
 		it, err := v.Fields()

@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -105,6 +107,9 @@ func Load(paths ...string) (*plan.Plan, error) {
 
 type loader struct {
 	errs *Error
+	// forceGeneral disables the plain-data fast path, so tests can check
+	// that both paths decode the same plan.
+	forceGeneral bool
 }
 
 // collect expands paths into the list of plan files.
@@ -185,49 +190,51 @@ func describeOSError(err error) string {
 }
 
 func (l *loader) load(dir string, files []string) (*plan.Plan, error) {
-	ctx := cuecontext.New()
-	inst := build.NewContext().NewInstance(cmp.Or(dir, "."), nil)
-	for _, name := range files {
-		f := l.parse(name)
-		if f == nil {
-			continue
-		}
-		if err := inst.AddSyntax(f); err != nil {
-			l.cueErrors(err, "")
-		}
-	}
+	parsed := l.parseAll(files)
 	if err := l.errs.orNil(); err != nil {
 		return nil, err
 	}
-	def, err := definition(ctx)
-	if err != nil {
-		// The embedded schema is tested; failing here is a build defect.
-		return nil, fmt.Errorf("internal error: embedded schema: %v", err)
-	}
-	user := ctx.BuildInstance(inst)
-	if err := user.Err(); err != nil {
-		l.cueErrors(err, "")
-		return nil, l.errs.orNil()
+	pkg := l.packageName(parsed)
+	if err := l.errs.orNil(); err != nil {
+		return nil, err
 	}
 
-	unified := def.Unify(user)
-	if err := unified.Validate(cue.Concrete(true)); err != nil {
-		// The fast path failed: find every error, not only those CUE
-		// reported in one evaluation, by descending the plan node by node.
-		l.diagnose(def, user, nil)
-		if len(l.errs.Diagnostics) == 0 {
-			l.cueErrors(err, "")
-		}
-		return nil, l.errs.orNil()
-	}
-
+	// Reading a plain-data plan's content and positions from its syntax
+	// needs no evaluation, so it runs on the other core while CUE
+	// validates the plan.
+	src := plan.NewSource(dir, files)
 	p := &plan.Plan{}
-	if err := unified.Decode(p); err != nil {
-		l.cueErrors(err, "")
-		return nil, l.errs.orNil()
+	var (
+		plain bool
+		wg    sync.WaitGroup
+	)
+	if !l.forceGeneral {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			plain = decodeSyntax(parsed, p, src)
+		}()
 	}
-	p.Source = plan.NewSource(dir, files)
-	recordPositions(p.Source, user, nil)
+	ok := !l.forceGeneral && validateMerged(parsed, pkg)
+	wg.Wait()
+
+	if !ok || !plain {
+		unified, user, err := l.evaluate(dir, parsed)
+		if err != nil {
+			return nil, err
+		}
+		p = &plan.Plan{}
+		src = plan.NewSource(dir, files)
+		if err := unified.Decode(p); err != nil {
+			l.cueErrors(err, "")
+			return nil, l.errs.orNil()
+		}
+		recordPositions(src, user, nil)
+	}
+	if len(files) > 0 {
+		src.Set("", plan.Pos{File: files[0], Line: 1, Col: 1})
+	}
+	p.Source = src
 	for _, prob := range p.CheckReferences() {
 		l.errs.add(p.Source.Pos(prob.Path), prob.Path, "%s", prob.Msg)
 	}
@@ -235,6 +242,205 @@ func (l *loader) load(dir string, files []string) (*plan.Plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// parseAll parses the files on all cores, keeping their order.
+func (l *loader) parseAll(files []string) []*ast.File {
+	out := make([]*ast.File, len(files))
+	errs := make([]*Error, len(files))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, name := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fl := &loader{errs: &Error{}}
+			out[i] = fl.parse(name)
+			errs[i] = fl.errs
+		}()
+	}
+	wg.Wait()
+	var parsed []*ast.File
+	for i, f := range out {
+		l.errs.Diagnostics = append(l.errs.Diagnostics, errs[i].Diagnostics...)
+		if f != nil {
+			parsed = append(parsed, f)
+		}
+	}
+	return parsed
+}
+
+// packageName is the CUE package the plan's files share ("" when none
+// names one), reporting files that name another.
+func (l *loader) packageName(files []*ast.File) string {
+	pkg, first := "", ""
+	for _, f := range files {
+		name := f.PackageName()
+		if name == "" {
+			continue
+		}
+		if pkg == "" {
+			pkg, first = name, f.Filename
+			continue
+		}
+		if name != pkg {
+			pos := plan.Pos{File: f.Filename}
+			if pc := packageClause(f); pc != nil {
+				pos = toPos(pc.Name.Pos())
+			}
+			l.errs.add(pos, "", "package %s differs from package %s in %s: all files of a plan must be in one package", name, pkg, first)
+		}
+	}
+	return pkg
+}
+
+func packageClause(f *ast.File) *ast.Package {
+	for _, d := range f.Decls {
+		if p, ok := d.(*ast.Package); ok {
+			return p
+		}
+	}
+	return nil
+}
+
+// mergedField holds the plan in the single-evaluation fast path.
+const mergedField = "drplan:plan"
+
+// validateMerged checks the plan without evaluating it twice: the
+// declarations of all files go into one struct that is unified with #Plan
+// inside the schema's own instance (unifying a separately built plan with
+// the schema would evaluate the plan once alone, then again with the
+// schema). #Plan's sections constrain nothing across each other, so the
+// top-level sections are split into one group per core and each group is
+// validated in its own CUE context, in parallel; CUE evaluates on one core.
+//
+// A group that refers to a section of another group fails to resolve, and
+// any failure sends the plan to the general path, which evaluates it as the
+// package it is and reports every error. Files with imports, file-level let
+// clauses or attributes keep their own scope, so they take that path too.
+func validateMerged(files []*ast.File, pkg string) bool {
+	type section struct {
+		decls []ast.Decl
+		size  int
+	}
+	sections := map[string]*section{}
+	var order []string
+	add := func(key string, d ast.Decl) {
+		sec := sections[key]
+		if sec == nil {
+			sec = &section{}
+			sections[key] = sec
+			order = append(order, key)
+		}
+		sec.decls = append(sec.decls, d)
+		sec.size += d.End().Offset() - d.Pos().Offset()
+	}
+	var shared []ast.Decl
+	for _, f := range files {
+		for _, d := range f.Decls {
+			switch x := d.(type) {
+			case *ast.Package, *ast.CommentGroup:
+			case *ast.ImportDecl, *ast.LetClause, *ast.Attribute:
+				return false
+			case *ast.Field:
+				name, ok := labelName(x.Label)
+				switch {
+				case !ok:
+					add("", d)
+				case name == "apiVersion" || name == "name":
+					// Required fields: every group carries them.
+					shared = append(shared, d)
+				default:
+					add(name, d)
+				}
+			default:
+				add("", d)
+			}
+		}
+	}
+	// Largest sections first, each to the lightest group.
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(sections[b].size, sections[a].size) })
+	groups := make([][]ast.Decl, min(runtime.GOMAXPROCS(0), max(len(order), 1)))
+	sizes := make([]int, len(groups))
+	for _, key := range order {
+		i := slices.Index(sizes, slices.Min(sizes))
+		groups[i] = append(groups[i], sections[key].decls...)
+		sizes[i] += sections[key].size
+	}
+	results := make([]bool, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = validateGroup(slices.Concat(shared, g), pkg)
+		}()
+	}
+	wg.Wait()
+	return !slices.Contains(results, false)
+}
+
+// validateGroup validates declarations as the body of a #Plan.
+func validateGroup(body []ast.Decl, pkg string) bool {
+	sf, err := parser.ParseFile(FileName, Source)
+	if err != nil {
+		return false
+	}
+	if pc := packageClause(sf); pc != nil && pkg != "" {
+		pc.Name = ast.NewIdent(pkg)
+	}
+	sf.Decls = append(sf.Decls, &ast.Field{
+		Label: ast.NewString(mergedField),
+		Value: ast.NewBinExpr(token.AND, ast.NewIdent("#Plan"), &ast.StructLit{Elts: body}),
+	})
+	inst := build.NewContext().NewInstance(".", nil)
+	if err := inst.AddSyntax(sf); err != nil {
+		return false
+	}
+	root := cuecontext.New().BuildInstance(inst)
+	if root.Err() != nil {
+		return false
+	}
+	return root.LookupPath(cue.MakePath(cue.Str(mergedField))).Validate(cue.Concrete(true)) == nil
+}
+
+// evaluate is the general path: the plan's files are built as the CUE
+// package they are and unified with #Plan. On failure it records every
+// error it can find.
+func (l *loader) evaluate(dir string, files []*ast.File) (unified, user cue.Value, err error) {
+	ctx := cuecontext.New()
+	inst := build.NewContext().NewInstance(cmp.Or(dir, "."), nil)
+	for _, f := range files {
+		if err := inst.AddSyntax(f); err != nil {
+			l.cueErrors(err, "")
+		}
+	}
+	if err := l.errs.orNil(); err != nil {
+		return cue.Value{}, cue.Value{}, err
+	}
+	def, err := definition(ctx)
+	if err != nil {
+		// The embedded schema is tested; failing here is a build defect.
+		return cue.Value{}, cue.Value{}, fmt.Errorf("internal error: embedded schema: %v", err)
+	}
+	user = ctx.BuildInstance(inst)
+	if err := user.Err(); err != nil {
+		l.cueErrors(err, "")
+		return cue.Value{}, cue.Value{}, l.errs.orNil()
+	}
+	unified = def.Unify(user)
+	if err := unified.Validate(cue.Concrete(true)); err != nil {
+		// Find every error, not only those CUE reported in one
+		// evaluation, by descending the plan node by node.
+		l.diagnose(def, user, nil)
+		if len(l.errs.Diagnostics) == 0 {
+			l.cueErrors(err, "")
+		}
+		return cue.Value{}, cue.Value{}, l.errs.orNil()
+	}
+	return unified, user, nil
 }
 
 // parse reads and parses one file, recording problems with it.
@@ -336,7 +542,9 @@ func toPos(p token.Pos) plan.Pos {
 	if !p.IsValid() {
 		return plan.Pos{}
 	}
-	return plan.Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}
+	// One lookup in the file's line table, not one per accessor.
+	pp := p.Position()
+	return plan.Pos{File: pp.Filename, Line: pp.Line, Col: pp.Column}
 }
 
 // pathString drops the #Plan prefix CUE puts on schema paths.

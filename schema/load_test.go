@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -273,4 +275,75 @@ func TestSchemaDefinitionsDocumented(t *testing.T) {
 		t.Errorf("schema package = %q", f.PackageName())
 	}
 	var _ = plan.APIVersion
+}
+
+// loadGeneral loads through cue.Value decoding only, bypassing the
+// plain-data fast path.
+func loadGeneral(t *testing.T, paths ...string) *plan.Plan {
+	t.Helper()
+	l := &loader{errs: &Error{}, forceGeneral: true}
+	files, dir := l.collect(paths)
+	p, err := l.load(dir, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The fast path (reading plain-data plans from their syntax) and the
+// general path (decoding the evaluated CUE value) must agree on the plan
+// and on where each node is.
+func TestSyntaxPathMatchesGeneralPath(t *testing.T) {
+	for _, dir := range []string{"../plans/orderflow", writePlan(t, map[string]string{"plan.cue": minimal})} {
+		fast, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow := loadGeneral(t, dir)
+		fs, ss := fast.Source, slow.Source
+		fast.Source, slow.Source = nil, nil
+		if !reflect.DeepEqual(fast, slow) {
+			fj, _ := json.MarshalIndent(fast, "", " ")
+			sj, _ := json.MarshalIndent(slow, "", " ")
+			t.Fatalf("%s: fast and general paths decode different plans:\nfast: %.2000s\nslow: %.2000s", dir, fj, sj)
+		}
+		for _, path := range [][]any{
+			{"tiers", "tier0", "rto"}, {"runbooks", "region-failover", "steps", 3, "command"},
+			{"components"}, {"services", "checkout", "dependsOn", 0},
+		} {
+			if fp, sp := fs.Pos(path...), ss.Pos(path...); fp != sp {
+				t.Errorf("%s: position of %v: fast %v, general %v", dir, path, fp, sp)
+			}
+		}
+	}
+}
+
+// A plan that uses CUE's language (references, definitions, hidden fields,
+// comprehensions) loads through the general path.
+func TestLoadCUEFeatures(t *testing.T) {
+	dir := writePlan(t, map[string]string{"plan.cue": `package shop
+
+import "strings"
+
+apiVersion: "drplan/v1"
+name:       strings.ToLower("SHOP")
+_roles: ["VP Engineering", "CFO"]
+#tier: {level: int, title: string, rto?: string, signoff: {required: _roles, given: []}}
+tiers: {
+	for i, t in ["Checkout", "Reports"] {
+		"tier\(i)": #tier & {level: i, title: t, rto: "\(5*(i+1))m"}
+	}
+}
+services: checkout: tier: "tier0"
+`})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "shop" || p.Tiers["tier1"].RTO.String() != "10m" || len(p.Tiers["tier0"].SignOff.Required) != 2 {
+		t.Errorf("CUE features not evaluated: %+v", p.Tiers)
+	}
+	if pos := p.Source.Pos("services", "checkout", "tier"); pos.Line != 14 {
+		t.Errorf("position = %v, want line 14", pos)
+	}
 }
