@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -199,24 +200,14 @@ func (l *loader) load(dir string, files []string) (*plan.Plan, error) {
 		return nil, err
 	}
 
-	// Reading a plain-data plan's content and positions from its syntax
-	// needs no evaluation, so it runs on the other core while CUE
-	// validates the plan.
+	// Validation runs first, on every core; a plain-data plan is then
+	// decoded from its syntax. Decoding after validation, not alongside it,
+	// lets the decoded plan reuse the evaluation's memory instead of
+	// adding to the peak.
 	src := plan.NewSource(dir, files)
 	p := &plan.Plan{}
-	var (
-		plain bool
-		wg    sync.WaitGroup
-	)
-	if !l.forceGeneral {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			plain = decodeSyntax(parsed, p, src)
-		}()
-	}
 	ok := !l.forceGeneral && validateMerged(parsed, pkg)
-	wg.Wait()
+	plain := ok && decodeSyntax(parsed, p, src)
 
 	if !ok || !plain {
 		unified, user, err := l.evaluate(dir, parsed)
@@ -312,31 +303,17 @@ const mergedField = "drplan:plan"
 // declarations of all files go into one struct that is unified with #Plan
 // inside the schema's own instance (unifying a separately built plan with
 // the schema would evaluate the plan once alone, then again with the
-// schema). #Plan's sections constrain nothing across each other, so the
-// top-level sections are split into one group per core and each group is
-// validated in its own CUE context, in parallel; CUE evaluates on one core.
+// schema). #Plan's sections constrain nothing across each other, nor do the
+// entries of its maps, so sections and entries are packed into groups of
+// about groupSize bytes, each validated in its own CUE context, a core's
+// worth at a time (CUE evaluates on one core).
 //
 // A group that refers to a section of another group fails to resolve, and
 // any failure sends the plan to the general path, which evaluates it as the
 // package it is and reports every error. Files with imports, file-level let
 // clauses or attributes keep their own scope, so they take that path too.
 func validateMerged(files []*ast.File, pkg string) bool {
-	type section struct {
-		decls []ast.Decl
-		size  int
-	}
-	sections := map[string]*section{}
-	var order []string
-	add := func(key string, d ast.Decl) {
-		sec := sections[key]
-		if sec == nil {
-			sec = &section{}
-			sections[key] = sec
-			order = append(order, key)
-		}
-		sec.decls = append(sec.decls, d)
-		sec.size += d.End().Offset() - d.Pos().Offset()
-	}
+	var units []unit
 	var shared []ast.Decl
 	for _, f := range files {
 		for _, d := range f.Decls {
@@ -345,41 +322,111 @@ func validateMerged(files []*ast.File, pkg string) bool {
 			case *ast.ImportDecl, *ast.LetClause, *ast.Attribute:
 				return false
 			case *ast.Field:
-				name, ok := labelName(x.Label)
-				switch {
-				case !ok:
-					add("", d)
-				case name == "apiVersion" || name == "name":
+				name, _ := labelName(x.Label)
+				if name == "apiVersion" || name == "name" {
 					// Required fields: every group carries them.
 					shared = append(shared, d)
-				default:
-					add(name, d)
+					continue
 				}
+				units = append(units, splitSection(name, x)...)
 			default:
-				add("", d)
+				units = append(units, unit{d, size(d), ""})
 			}
 		}
 	}
-	// Largest sections first, each to the lightest group.
-	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(sections[b].size, sections[a].size) })
-	groups := make([][]ast.Decl, min(runtime.GOMAXPROCS(0), max(len(order), 1)))
-	sizes := make([]int, len(groups))
-	for _, key := range order {
-		i := slices.Index(sizes, slices.Min(sizes))
-		groups[i] = append(groups[i], sections[key].decls...)
-		sizes[i] += sections[key].size
+	// Largest units first, each to the lightest group.
+	slices.SortStableFunc(units, func(a, b unit) int { return cmp.Compare(b.size, a.size) })
+	total := 0
+	for _, u := range units {
+		total += u.size
 	}
-	results := make([]bool, len(groups))
+	// More groups than cores, evaluated a core's worth at a time: the
+	// memory of an evaluated group is released before the next starts,
+	// so the peak is that of a few groups, not of the whole plan.
+	procs := runtime.GOMAXPROCS(0)
+	n := max(procs, (total+groupSize-1)/groupSize)
+	groups := make([][]ast.Decl, max(min(n, len(units)), 1))
+	sizes := make([]int, len(groups))
+	// Entries of one section that land in one group go back into one
+	// struct: many conjuncts of one field cost more than one large one.
+	entries := make([]map[string]*ast.StructLit, len(groups))
+	for _, u := range units {
+		i := slices.Index(sizes, slices.Min(sizes))
+		sizes[i] += u.size
+		if u.section == "" {
+			groups[i] = append(groups[i], u.decl)
+			continue
+		}
+		if entries[i] == nil {
+			entries[i] = map[string]*ast.StructLit{}
+		}
+		s := entries[i][u.section]
+		if s == nil {
+			s = &ast.StructLit{}
+			entries[i][u.section] = s
+			groups[i] = append(groups[i], &ast.Field{Label: ast.NewIdent(u.section), Value: s})
+		}
+		s.Elts = append(s.Elts, u.decl)
+	}
+	var failed atomic.Bool
+	sem := make(chan struct{}, procs)
 	var wg sync.WaitGroup
-	for i, g := range groups {
+	for _, g := range groups {
 		wg.Add(1)
+		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			results[i] = validateGroup(slices.Concat(shared, g), pkg)
+			defer func() { <-sem }()
+			if !failed.Load() && !validateGroup(slices.Concat(shared, g), pkg) {
+				failed.Store(true)
+			}
 		}()
 	}
 	wg.Wait()
-	return !slices.Contains(results, false)
+	return !failed.Load()
+}
+
+// groupSize is the amount of plan source, in bytes, validated in one CUE
+// evaluation: large enough that the schema's compilation per group is
+// noise, small enough that a few groups in memory at once stay far below
+// the whole plan's evaluation.
+const groupSize = 512 << 10
+
+// unit is a declaration validated as a whole, and its size in bytes. An
+// entry of a map section names its section; decl is then the entry's field.
+type unit struct {
+	decl    ast.Decl
+	size    int
+	section string
+}
+
+func size(n ast.Node) int { return n.End().Offset() - n.Pos().Offset() }
+
+// mapSections are the sections of #Plan keyed by ID, whose entries the
+// schema checks one by one; their entries can be validated apart.
+var mapSections = map[string]bool{
+	"regions": true, "tiers": true, "services": true, "components": true,
+	"replication": true, "dns": true, "scenarios": true, "runbooks": true,
+	"alerts": true, "drills": true, "comms": true,
+}
+
+// splitSection splits a map section written as a struct literal into one
+// unit per entry, so that one large section (runbooks) does not keep a core
+// busy alone.
+func splitSection(name string, f *ast.Field) []unit {
+	s, ok := f.Value.(*ast.StructLit)
+	if !mapSections[name] || !ok || f.Constraint != token.ILLEGAL {
+		return []unit{{f, size(f), ""}}
+	}
+	var out []unit
+	for _, el := range s.Elts {
+		if _, isField := el.(*ast.Field); !isField {
+			// An embedding or comprehension may define several entries.
+			return []unit{{f, size(f), ""}}
+		}
+		out = append(out, unit{el, size(el), name})
+	}
+	return out
 }
 
 // validateGroup validates declarations as the body of a #Plan.

@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -345,5 +346,23 @@ services: checkout: tier: "tier0"
 	}
 	if pos := p.Source.Pos("services", "checkout", "tier"); pos.Line != 14 {
 		t.Errorf("position = %v, want line 14", pos)
+	}
+}
+
+// Entries that refer to each other across a plan validated in groups still
+// load (the loader falls back to evaluating the plan whole).
+func TestLoadCrossReferences(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("package shop\napiVersion: \"drplan/v1\"\nname: \"shop\"\n")
+	b.WriteString("runbooks: base: {title: \"Base\", steps: [{number: 1, id: \"a\", title: \"A\", command: \"" + strings.Repeat("x", 600<<10) + "\"}]}\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "runbooks: \"rb%d\": {title: \"RB %d\", steps: runbooks.base.steps}\n", i, i)
+	}
+	p, err := Load(writePlan(t, map[string]string{"plan.cue": b.String()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Runbooks["rb39"].Steps[0].ID; got != "a" {
+		t.Errorf("rb39 step 0 = %q, want the base runbook's step", got)
 	}
 }

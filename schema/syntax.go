@@ -18,8 +18,7 @@ import (
 // references, comprehensions or definitions. For those, the plan's content
 // and the position of every node are read straight from the syntax into the
 // typed plan once CUE has validated it, which is many times cheaper than
-// walking the evaluated value (CUE re-sorts every struct it iterates) and
-// can run while CUE evaluates. Plans that use CUE's language features take
+// walking the evaluated value (CUE re-sorts every struct it iterates). Plans that use CUE's language features take
 // the general path through cue.Value.
 
 // decodeSyntax decodes the files into p and records positions in src. ok is

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the tools drplan's tests drive for real, when they are missing.
+# Debian packages only; apt-get runs once, and only if something is missing.
+set -euo pipefail
+
+# tool -> Debian package. Tests that need a tool skip outside CI when it is
+# missing (naming it); under CI=true they fail instead, so it must be here.
+declare -A packages=(
+	[git]=git
+)
+
+missing=()
+for tool in "${!packages[@]}"; do
+	command -v "$tool" >/dev/null 2>&1 || missing+=("${packages[$tool]}")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+
+echo "test-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+		echo "test-deps: need root (or sudo) to install: ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
