@@ -1,0 +1,214 @@
+package plan
+
+import (
+	"slices"
+	"time"
+)
+
+// Derivations shared by lint, the generators and verify, so that a figure
+// is computed one way everywhere (a threshold lint checks is the threshold
+// the alert rules use).
+
+// StepDeps returns the indexes of the steps step i waits for. A step that
+// does not say (no `after`) waits for the step before it, so a runbook
+// written as a plain numbered list runs in order; `after: []` means it can
+// start at once, and `after: [a, b]` waits for exactly those steps.
+func (rb *Runbook) StepDeps(i int) []int {
+	s := rb.Steps[i]
+	if s.After == nil {
+		if i == 0 {
+			return nil
+		}
+		return []int{i - 1}
+	}
+	var out []int
+	for _, id := range s.After {
+		for j := range rb.Steps[:i] {
+			if rb.Steps[j].ID == id {
+				out = append(out, j)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// StepIndex returns the index of the step with id, or -1.
+func (rb *Runbook) StepIndex(id string) int {
+	return slices.IndexFunc(rb.Steps, func(s *Step) bool { return s.ID == id })
+}
+
+// Waits is the time the runbook's pre-conditions spend before step 1 may
+// start (e.g. three consecutive minutes of SLO breach).
+func (rb *Runbook) Waits() time.Duration {
+	var d time.Duration
+	for _, pc := range rb.Preconditions {
+		if pc.Wait != nil {
+			d += pc.Wait.Duration
+		}
+	}
+	return d
+}
+
+// Finish returns, for each step, the earliest time it can be done counted
+// from the start of step 1, running independent steps in parallel. dur
+// gives each step's duration; use EstimateOf for the plan's estimates.
+func (rb *Runbook) Finish(dur func(i int) time.Duration) []time.Duration {
+	done := make([]time.Duration, len(rb.Steps))
+	for i := range rb.Steps {
+		var start time.Duration
+		for _, j := range rb.StepDeps(i) {
+			start = max(start, done[j])
+		}
+		done[i] = start + dur(i)
+	}
+	return done
+}
+
+// EstimateOf returns the estimate of step i, zero when it has none.
+func (rb *Runbook) EstimateOf(i int) time.Duration {
+	if e := rb.Steps[i].Estimate; e != nil {
+		return e.Duration
+	}
+	return 0
+}
+
+// CriticalPath is the time from the start of step 1 to the last step that
+// recovers tier (or to the end of the runbook when no step says), along the
+// dependencies, with the given step durations.
+func (rb *Runbook) CriticalPath(tier string, dur func(i int) time.Duration) time.Duration {
+	done := rb.Finish(dur)
+	var end time.Duration
+	found := false
+	for i, s := range rb.Steps {
+		if slices.Contains(s.Recovers, tier) {
+			end, found = max(end, done[i]), true
+		}
+	}
+	if !found {
+		for _, d := range done {
+			end = max(end, d)
+		}
+	}
+	return end
+}
+
+// ComponentTiers returns the tiers whose data or service a component
+// carries, most critical first: the tiers of the services that depend on
+// it, and the tiers of every component whose data replicates into it (a
+// backup bucket holds the tiers it backs up).
+func (p *Plan) ComponentTiers(id string) []string {
+	seen := map[string]bool{}
+	tiers := map[string]bool{}
+	var visit func(c string)
+	visit = func(c string) {
+		if seen[c] {
+			return
+		}
+		seen[c] = true
+		for _, sid := range Keys(p.Services) {
+			s := p.Services[sid]
+			if slices.Contains(s.DependsOn, c) && s.Tier != "" {
+				tiers[s.Tier] = true
+			}
+		}
+		for _, rid := range Keys(p.Replication) {
+			if r := p.Replication[rid]; r.To == c {
+				visit(r.From)
+			}
+		}
+	}
+	visit(id)
+	return p.sortTiers(tiers)
+}
+
+// PathTiers returns the tiers whose data a replication path carries.
+func (p *Plan) PathTiers(id string) []string {
+	r := p.Replication[id]
+	if r == nil {
+		return nil
+	}
+	return p.ComponentTiers(r.From)
+}
+
+func (p *Plan) sortTiers(set map[string]bool) []string {
+	var out []string
+	for _, id := range p.TierIDs() {
+		if set[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// StrictestRPO returns the smallest RPO among tiers and the tier that has
+// it; ok is false when none of them states an RPO.
+func (p *Plan) StrictestRPO(tiers []string) (rpo Duration, tier string, ok bool) {
+	for _, id := range tiers {
+		t := p.Tiers[id]
+		if t == nil || t.RPO == nil {
+			continue
+		}
+		if !ok || t.RPO.Duration < rpo.Duration {
+			rpo, tier, ok = *t.RPO, id, true
+		}
+	}
+	return rpo, tier, ok
+}
+
+// AlertTiers returns the tiers an alert guards: those of its replication
+// path, or of its component.
+func (p *Plan) AlertTiers(id string) []string {
+	a := p.Alerts[id]
+	switch {
+	case a == nil:
+		return nil
+	case a.Replication != "":
+		return p.PathTiers(a.Replication)
+	case a.Component != "":
+		return p.ComponentTiers(a.Component)
+	}
+	return nil
+}
+
+// AlertThreshold is the threshold an alert fires at: the plan's explicit
+// threshold, or else the strictest RPO of the tiers it guards (lag and
+// backup freshness) or the game-day cadence of the tiers the runbook
+// restores (staleness), or 90 days. ok is false when nothing gives one.
+func (p *Plan) AlertThreshold(id string) (d Duration, ok bool) {
+	a := p.Alerts[id]
+	if a == nil {
+		return Duration{}, false
+	}
+	if a.Threshold != nil {
+		return *a.Threshold, true
+	}
+	switch a.Kind {
+	case AlertReplicationLag, AlertBackupFreshness:
+		rpo, _, ok := p.StrictestRPO(p.AlertTiers(id))
+		return rpo, ok
+	case AlertRunbookStaleness:
+		if c, ok := p.RunbookCadence(a.Runbook); ok {
+			return c, true
+		}
+		return Duration{90 * 24 * time.Hour}, true
+	}
+	return Duration{}, false
+}
+
+// RunbookCadence is the strictest game-day cadence among the tiers a
+// runbook restores.
+func (p *Plan) RunbookCadence(id string) (Duration, bool) {
+	rb := p.Runbooks[id]
+	if rb == nil || p.GameDays == nil {
+		return Duration{}, false
+	}
+	var best Duration
+	ok := false
+	for _, t := range rb.Tiers {
+		if c, has := p.GameDays.Cadence[t]; has && (!ok || c.Duration < best.Duration) {
+			best, ok = c, true
+		}
+	}
+	return best, ok
+}
