@@ -115,8 +115,15 @@ func Lint(p *plan.Plan, o Options) (findings, suppressed []report.Finding) {
 	}
 	sups := collectSuppressions(p)
 	for _, f := range c.findings {
-		if s := matchSuppression(sups, f, o.Now); s != nil {
-			f.Suppressed = s
+		s := matchSuppression(sups, f, o.Now)
+		switch {
+		case s == nil:
+		case s.accept:
+			// Known and stated: still visible, but no longer failing.
+			f.Severity = min(f.Severity, report.Warning)
+			f.Message += " (accepted: " + s.s.Reason + ")"
+		default:
+			f.Suppressed = s.report()
 			suppressed = append(suppressed, f)
 			continue
 		}

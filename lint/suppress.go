@@ -12,66 +12,79 @@ type suppression struct {
 	node string // path of the node carrying it; "" is the whole plan
 	s    plan.Suppression
 	pos  plan.Pos
+	// accept keeps the finding, as a warning, instead of silencing it.
+	accept bool
 }
 
 // collectSuppressions gathers every suppress list in the plan with the
 // path of the node it silences.
 func collectSuppressions(p *plan.Plan) []suppression {
 	var out []suppression
-	add := func(list []plan.Suppression, node ...any) {
+	addList := func(list []plan.Suppression, accept bool, node []any) {
+		key := "suppress"
+		if accept {
+			key = "accept"
+		}
 		for i, s := range list {
 			out = append(out, suppression{
-				node: plan.Path(node...),
-				s:    s,
-				pos:  p.Source.Pos(append(node, "suppress", i)...),
+				node:   plan.Path(node...),
+				s:      s,
+				pos:    p.Source.Pos(append(append([]any{}, node...), key, i)...),
+				accept: accept,
 			})
 		}
 	}
-	add(p.Suppress)
+	// add takes a node's suppress and accept lists.
+	add := func(sup, acc []plan.Suppression, node ...any) {
+		addList(sup, false, node)
+		addList(acc, true, node)
+	}
+	add(p.Suppress, p.Accept)
 	for _, id := range plan.Keys(p.Tiers) {
-		add(p.Tiers[id].Suppress, "tiers", id)
+		add(p.Tiers[id].Suppress, p.Tiers[id].Accept, "tiers", id)
 	}
 	for _, id := range plan.Keys(p.Services) {
-		add(p.Services[id].Suppress, "services", id)
+		add(p.Services[id].Suppress, p.Services[id].Accept, "services", id)
 	}
 	for _, id := range plan.Keys(p.Components) {
-		add(p.Components[id].Suppress, "components", id)
+		add(p.Components[id].Suppress, p.Components[id].Accept, "components", id)
 	}
 	for _, id := range plan.Keys(p.Replication) {
-		add(p.Replication[id].Suppress, "replication", id)
+		add(p.Replication[id].Suppress, p.Replication[id].Accept, "replication", id)
 	}
 	for _, id := range plan.Keys(p.DNS) {
-		add(p.DNS[id].Suppress, "dns", id)
+		add(p.DNS[id].Suppress, p.DNS[id].Accept, "dns", id)
 	}
 	for _, id := range plan.Keys(p.Scenarios) {
-		add(p.Scenarios[id].Suppress, "scenarios", id)
+		add(p.Scenarios[id].Suppress, p.Scenarios[id].Accept, "scenarios", id)
 	}
 	for _, id := range plan.Keys(p.Runbooks) {
 		rb := p.Runbooks[id]
-		add(rb.Suppress, "runbooks", id)
+		add(rb.Suppress, rb.Accept, "runbooks", id)
 		for i, st := range rb.Steps {
-			add(st.Suppress, "runbooks", id, "steps", i)
+			add(st.Suppress, st.Accept, "runbooks", id, "steps", i)
 		}
 	}
 	for _, id := range plan.Keys(p.Alerts) {
-		add(p.Alerts[id].Suppress, "alerts", id)
+		add(p.Alerts[id].Suppress, p.Alerts[id].Accept, "alerts", id)
 	}
 	for _, id := range plan.Keys(p.Comms) {
-		add(p.Comms[id].Suppress, "comms", id)
+		add(p.Comms[id].Suppress, p.Comms[id].Accept, "comms", id)
 	}
 	if p.GameDays != nil {
-		add(p.GameDays.Suppress, "gamedays")
+		add(p.GameDays.Suppress, p.GameDays.Accept, "gamedays")
 	}
 	if p.Cost != nil {
-		add(p.Cost.Suppress, "cost")
+		add(p.Cost.Suppress, p.Cost.Accept, "cost")
 	}
 	return out
 }
 
-// matchSuppression returns the suppression silencing f: one for f's rule
-// on f's node or an ancestor of it, not expired at now.
-func matchSuppression(sups []suppression, f report.Finding, now time.Time) *report.Suppression {
-	for _, s := range sups {
+// matchSuppression returns the suppression or acceptance applying to f:
+// one for f's rule on f's node or an ancestor of it, not expired at now.
+func matchSuppression(sups []suppression, f report.Finding, now time.Time) *suppression {
+	for i := range sups {
+		s := &sups[i]
 		if !strings.EqualFold(s.s.Rule, f.RuleID) {
 			continue
 		}
@@ -81,11 +94,15 @@ func matchSuppression(sups []suppression, f report.Finding, now time.Time) *repo
 		if s.s.Expires != nil && !now.IsZero() && now.After(s.s.Expires.Time) {
 			continue // an expired suppression no longer suppresses
 		}
-		out := &report.Suppression{Reason: s.s.Reason, Pos: s.pos}
-		if s.s.Expires != nil {
-			out.Expires = s.s.Expires.String()
-		}
-		return out
+		return s
 	}
 	return nil
+}
+
+func (s *suppression) report() *report.Suppression {
+	out := &report.Suppression{Reason: s.s.Reason, Pos: s.pos}
+	if s.s.Expires != nil {
+		out.Expires = s.s.Expires.String()
+	}
+	return out
 }

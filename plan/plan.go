@@ -35,12 +35,15 @@ type Plan struct {
 	Comms       map[string]*CommTemplate    `json:"comms,omitempty"`
 	Cost        *CostModel                  `json:"cost,omitempty"`
 	Suppress    []Suppression               `json:"suppress,omitempty"`
+	Accept      []Suppression               `json:"accept,omitempty"`
 
 	// Source says where the plan was loaded from and where each node is.
 	Source *Source `json:"-"`
 }
 
-// Suppression silences one lint rule on the node that carries it.
+// Suppression silences one lint rule on the node that carries it (in a
+// suppress list), or, in an accept list, keeps its findings visible as
+// warnings: the plan states the gap knowingly, with the reason.
 type Suppression struct {
 	Rule    string `json:"rule"`
 	Reason  string `json:"reason"`
@@ -110,6 +113,7 @@ type Tier struct {
 	DowntimeCost string        `json:"downtimeCost,omitempty"`
 	SignOff      *SignOffs     `json:"signoff,omitempty"`
 	Suppress     []Suppression `json:"suppress,omitempty"`
+	Accept       []Suppression `json:"accept,omitempty"`
 }
 
 // SignOffs are the roles a tier needs approval from and the approvals given.
@@ -133,6 +137,7 @@ type Service struct {
 	Tier        string        `json:"tier,omitempty"`
 	DependsOn   []string      `json:"dependsOn,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // Component kinds.
@@ -161,6 +166,7 @@ type Component struct {
 	Immutable   bool          `json:"immutable,omitempty"`
 	AWS         *AWS          `json:"aws,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // Engine is the software and version a component runs.
@@ -243,6 +249,7 @@ type ReplicationPath struct {
 	Interval    *Duration     `json:"interval,omitempty"`
 	Metric      *Metric       `json:"metric,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // Metric is a Prometheus series and the unit of its samples.
@@ -262,6 +269,7 @@ type DNSFailover struct {
 	Secondary   DNSTarget     `json:"secondary"`
 	HealthCheck HealthCheck   `json:"healthCheck"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // DNSTarget is one side of a failover record.
@@ -316,6 +324,7 @@ type Scenario struct {
 	RPO         *Duration     `json:"rpo,omitempty"`
 	Tiers       []string      `json:"tiers,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // Runbook is a numbered, command-level procedure.
@@ -328,6 +337,7 @@ type Runbook struct {
 	Steps         []*Step        `json:"steps,omitempty"`
 	PostActions   []PostAction   `json:"postActions,omitempty"`
 	Suppress      []Suppression  `json:"suppress,omitempty"`
+	Accept        []Suppression  `json:"accept,omitempty"`
 }
 
 // Precondition must hold before the runbook starts.
@@ -355,6 +365,7 @@ type Step struct {
 	Irreversible string        `json:"irreversible,omitempty"`
 	Recovers     []string      `json:"recovers,omitempty"`
 	Suppress     []Suppression `json:"suppress,omitempty"`
+	Accept       []Suppression `json:"accept,omitempty"`
 }
 
 // Approval is a gate: the step waits for this role's explicit go-ahead.
@@ -398,6 +409,7 @@ type Alert struct {
 	For         *Duration     `json:"for,omitempty"`
 	Metric      *Metric       `json:"metric,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // GameDays is the drill cadence per tier and the schedule ahead.
@@ -405,6 +417,7 @@ type GameDays struct {
 	Cadence  map[string]Duration `json:"cadence"`
 	Schedule []ScheduledDrill    `json:"schedule,omitempty"`
 	Suppress []Suppression       `json:"suppress,omitempty"`
+	Accept   []Suppression       `json:"accept,omitempty"`
 }
 
 // ScheduledDrill is a planned game day.
@@ -454,6 +467,7 @@ type CommTemplate struct {
 	Body     string        `json:"body"`
 	Review   *CommReview   `json:"review,omitempty"`
 	Suppress []Suppression `json:"suppress,omitempty"`
+	Accept   []Suppression `json:"accept,omitempty"`
 }
 
 // CommReview records who reviewed a template and when.
@@ -468,6 +482,7 @@ type CostModel struct {
 	SteadyState []SteadyCost  `json:"steadyState,omitempty"`
 	DRState     []DRCost      `json:"drState,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // SteadyCost is a monthly line item.
