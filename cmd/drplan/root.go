@@ -49,6 +49,19 @@ func (e *exitError) Error() string {
 // silentExit ends the command with code once its output is already printed.
 func silentExit(code ExitCode) error { return &exitError{code: code} }
 
+// silentExitIf is silentExit for a non-zero code, nil otherwise.
+func silentExitIf(code ExitCode) error {
+	if code == ExitOK {
+		return nil
+	}
+	return silentExit(code)
+}
+
+// usageError is a misuse of the command: exit 2 with the message.
+func usageError(format string, args ...any) error {
+	return &exitError{ExitInvalid, fmt.Errorf(format, args...)}
+}
+
 // Main runs drplan with args and returns the exit code. It never panics at
 // the user: a panic in a command is reported as an internal error.
 func Main(args []string, s Streams) (code ExitCode) {
@@ -95,6 +108,9 @@ input, or misuse.`,
 	root.SetErr(s.ErrOut)
 	root.AddCommand(
 		newValidateCmd(s, nil),
+		newLintCmd(s, nil),
+		newExplainCmd(s),
+		newSignoffCmd(s, nil),
 		newInitCmd(s, nil),
 		newSchemaCmd(s),
 		newVersionCmd(s),
