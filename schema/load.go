@@ -344,7 +344,9 @@ func validateMerged(files []*ast.File, pkg string) bool {
 	// memory of an evaluated group is released before the next starts,
 	// so the peak is that of a few groups, not of the whole plan.
 	procs := runtime.GOMAXPROCS(0)
-	n := max(procs, (total+groupSize-1)/groupSize)
+	// A small plan is one group: splitting it would only compile the
+	// schema twice (and lint runs several plans at once anyway).
+	n := max(1, (total+groupSize-1)/groupSize)
 	groups := make([][]ast.Decl, max(min(n, len(units)), 1))
 	sizes := make([]int, len(groups))
 	// Entries of one section that land in one group go back into one

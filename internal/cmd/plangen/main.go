@@ -4,11 +4,13 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/drplan/drplan/internal/plangen"
+	"github.com/drplan/drplan/schema"
 )
 
 func main() {
@@ -18,9 +20,10 @@ func main() {
 	flag.Int64Var(&o.Seed, "seed", 1, "random seed; the same options give identical files")
 	flag.StringVar(&o.Package, "package", "synthetic", "CUE package clause of every file")
 	dir := flag.String("o", "", "output directory (created if missing)")
+	jsonOut := flag.String("json", "", "also write the plan, loaded and decoded, as one JSON file (for peers such as conftest)")
 	flag.Parse()
 	if *dir == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: plangen [-services N] [-steps M] [-seed S] [-package P] -o DIR")
+		fmt.Fprintln(os.Stderr, "usage: plangen [-services N] [-steps M] [-seed S] [-package P] -o DIR [-json FILE]")
 		os.Exit(2)
 	}
 	if o.Services < 1 || o.Steps < 1 {
@@ -30,5 +33,20 @@ func main() {
 	if err := plangen.Write(*dir, o); err != nil {
 		fmt.Fprintln(os.Stderr, "plangen:", err)
 		os.Exit(1)
+	}
+	if *jsonOut != "" {
+		p, err := schema.Load(*dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "plangen:", err)
+			os.Exit(1)
+		}
+		data, err := json.Marshal(p)
+		if err == nil {
+			err = os.WriteFile(*jsonOut, data, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "plangen:", err)
+			os.Exit(1)
+		}
 	}
 }
