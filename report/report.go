@@ -158,3 +158,44 @@ func (r *Result) Rule(id string) (Rule, bool) {
 	}
 	return Rule{}, false
 }
+
+// Summary is the tally every format reports at its end.
+type Summary struct {
+	Errors   int `json:"error"`
+	Warnings int `json:"warning"`
+	Infos    int `json:"info"`
+	// Suppressed findings are not in the severity counts.
+	Suppressed int `json:"suppressed"`
+	// LoadErrors counts problems that kept a plan from being checked.
+	LoadErrors int `json:"loadErrors"`
+}
+
+// Summarize tallies one plan's findings.
+func (p *PlanResult) Summarize() Summary {
+	s := Summary{Suppressed: len(p.Suppressed), LoadErrors: len(p.LoadErrors)}
+	for _, f := range p.Findings {
+		switch f.Severity {
+		case Error:
+			s.Errors++
+		case Warning:
+			s.Warnings++
+		default:
+			s.Infos++
+		}
+	}
+	return s
+}
+
+// Summarize tallies the findings of every plan.
+func (r *Result) Summarize() Summary {
+	var s Summary
+	for i := range r.Plans {
+		p := r.Plans[i].Summarize()
+		s.Errors += p.Errors
+		s.Warnings += p.Warnings
+		s.Infos += p.Infos
+		s.Suppressed += p.Suppressed
+		s.LoadErrors += p.LoadErrors
+	}
+	return s
+}

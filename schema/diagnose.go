@@ -266,6 +266,13 @@ func describe(v cue.Value) string {
 	return "a value"
 }
 
+var mismatchRE = regexp.MustCompile(`^conflicting values (.+) and (.+) \(mismatched types (\w+) and (\w+)\)$`)
+
+var kindWords = map[string]string{
+	"int": "an integer", "float": "a number", "number": "a number", "string": "a string",
+	"bool": "true or false", "struct": "a struct", "list": "a list", "null": "null",
+}
+
 var boundRE = regexp.MustCompile(`\(out of bound (=~"(?:[^"\\]|\\.)*")\)`)
 
 // friendly rewrites the schema's regular expressions in CUE messages into
@@ -279,6 +286,17 @@ func friendly(msg string) string {
 		return m
 	})
 	msg = strings.ReplaceAll(msg, `(does not satisfy time.Format("2006-01-02"))`, "(want a real date written YYYY-MM-DD)")
+	if m := mismatchRE.FindStringSubmatch(msg); m != nil {
+		// "conflicting values 1 and string (mismatched types int and
+		// string)" says the same thing three times.
+		want := m[2]
+		if d, ok := namedPatterns()[want]; ok {
+			want = d
+		} else if k := kindWords[m[4]]; k != "" && want == m[4] {
+			want = k
+		}
+		msg = fmt.Sprintf("invalid value %s: want %s, not %s", m[1], want, kindWords[m[3]])
+	}
 	if strings.HasPrefix(msg, "incomplete value ") {
 		msg = "missing value: want " + strings.TrimPrefix(msg, "incomplete value ")
 	}
