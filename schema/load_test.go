@@ -104,7 +104,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"syntax error", map[string]string{"plan.cue": "package shop\nname: \"x\" tiers: {}\n"},
 			[]string{"plan.cue:2:11: missing ',' in struct literal"}},
 		{"wrong type", map[string]string{"plan.cue": strings.Replace(minimal, `level: 0`, `level: "zero"`, 1)},
-			[]string{`plan.cue:6:16: tiers.tier0.level: conflicting values "zero" and int`}},
+			[]string{`plan.cue:6:16: tiers.tier0.level: invalid value "zero": want an integer, not a string`}},
 		{"unknown field", map[string]string{"plan.cue": minimal + "tiers: tier0: colour: \"red\"\n"},
 			[]string{`plan.cue:16:15: tiers.tier0.colour: field "colour" is not allowed here`}},
 		{"missing required field", map[string]string{"plan.cue": strings.Replace(minimal, `title: "Checkout", `, "", 1)},
