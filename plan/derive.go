@@ -212,3 +212,103 @@ func (p *Plan) RunbookCadence(id string) (Duration, bool) {
 	}
 	return best, ok
 }
+
+// StepsBefore returns, in order, the indexes of the steps that must be done
+// before tier is serving again: the steps that recover it and every step
+// they wait for, directly or not. When no step says it recovers tier, the
+// whole runbook counts.
+func (rb *Runbook) StepsBefore(tier string) []int {
+	need := make([]bool, len(rb.Steps))
+	found := false
+	for i := len(rb.Steps) - 1; i >= 0; i-- {
+		if slices.Contains(rb.Steps[i].Recovers, tier) {
+			need[i], found = true, true
+		}
+		if need[i] {
+			for _, j := range rb.StepDeps(i) {
+				need[j] = true
+			}
+		}
+	}
+	var out []int
+	for i := range rb.Steps {
+		if need[i] || !found {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// RunbookTiers returns the tiers a runbook restores, most critical first:
+// those in its tiers list and those its steps say they recover.
+func (p *Plan) RunbookTiers(id string) []string {
+	rb := p.Runbooks[id]
+	if rb == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, t := range rb.Tiers {
+		set[t] = true
+	}
+	for _, s := range rb.Steps {
+		for _, t := range s.Recovers {
+			set[t] = true
+		}
+	}
+	return p.sortTiers(set)
+}
+
+// RunbookScenarios returns the in-scope scenarios that a runbook answers.
+func (p *Plan) RunbookScenarios(id string) []string {
+	var out []string
+	for _, sid := range Keys(p.Scenarios) {
+		if s := p.Scenarios[sid]; s.InScope && s.Runbook == id {
+			out = append(out, sid)
+		}
+	}
+	return out
+}
+
+// StrictestRTO returns the smallest RTO among tiers and the tier that has
+// it; ok is false when none of them states an RTO.
+func (p *Plan) StrictestRTO(tiers []string) (rto Duration, tier string, ok bool) {
+	for _, id := range tiers {
+		t := p.Tiers[id]
+		if t == nil || t.RTO == nil {
+			continue
+		}
+		if !ok || t.RTO.Duration < rto.Duration {
+			rto, tier, ok = *t.RTO, id, true
+		}
+	}
+	return rto, tier, ok
+}
+
+// ReplicaOf returns the continuous (sync or async) replication path that
+// writes into component id, if any: such a component is a live replica,
+// which copies whatever is written to its source, corruption and
+// encryption included.
+func (p *Plan) ReplicaOf(id string) (path string, ok bool) {
+	for _, rid := range Keys(p.Replication) {
+		if r := p.Replication[rid]; r.To == id && (r.Mode == ModeSync || r.Mode == ModeAsync) {
+			return rid, true
+		}
+	}
+	return "", false
+}
+
+// IsImmutable reports whether the component holds copies that cannot be
+// altered or deleted before their retention ends: declared immutable, an S3
+// bucket with Object Lock in COMPLIANCE mode, or an AWS Backup vault with
+// Vault Lock in compliance mode.
+func (c *Component) IsImmutable() bool {
+	switch {
+	case c.Immutable:
+		return true
+	case c.AWS == nil:
+		return false
+	case c.AWS.ObjectLock != nil && c.AWS.ObjectLock.Mode == "COMPLIANCE":
+		return true
+	}
+	return c.AWS.VaultLock == "compliance"
+}

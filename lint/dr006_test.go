@@ -1,0 +1,86 @@
+package lint
+
+import (
+	"testing"
+	"time"
+
+	"github.com/drplan/drplan/plan"
+	"github.com/drplan/drplan/report"
+)
+
+func TestDR006(t *testing.T) {
+	wantNone(t, run(t, cleanPlan(t), "DR006"))
+
+	// The backup-freshness alert alone still guards tier0's data.
+	p := cleanPlan(t)
+	delete(p.Alerts, "db-lag")
+	wantNone(t, run(t, p, "DR006"))
+
+	p = cleanPlan(t)
+	delete(p.Alerts, "db-lag")
+	delete(p.Alerts, "backup-fresh")
+	wantFinding(t, run(t, p, "DR006"), "tiers.tier0.rpo", `tier "tier0" (RPO 5m) has no alert guarding it`)
+
+	// An alert of another kind does not guard an RPO.
+	p.Alerts["capacity"] = &plan.Alert{Kind: plan.AlertStandbyCapacity, Component: "cluster-standby"}
+	wantFinding(t, run(t, p, "DR006"), "tiers.tier0.rpo", `tier "tier0" (RPO 5m) has no alert guarding it`)
+
+	// Runbook staleness: at least one alert, and one per runbook in use.
+	p = cleanPlan(t)
+	delete(p.Alerts, "failover-stale")
+	delete(p.Alerts, "pitr-stale")
+	fs := run(t, p, "DR006")
+	wantFinding(t, fs, "alerts", "the plan has no runbook-staleness alert: a runbook that is never drilled drifts from the system unnoticed (runbooks used by scenarios: failover, pitr)")
+	if len(fs) != 1 {
+		t.Errorf("want one finding, got:\n%s", dump(fs))
+	}
+
+	p = cleanPlan(t)
+	delete(p.Alerts, "pitr-stale")
+	fs = run(t, p, "DR006")
+	msg := `runbook "pitr" (used by scenarios "corruption", "ransomware") has no runbook-staleness alert`
+	if sev := checklistSeverity(t, fs, "runbooks.pitr", msg); sev != report.Warning {
+		t.Errorf("%s: severity %s, want warning", msg, sev)
+	}
+	p = cleanPlan(t)
+	delete(p.Alerts, "failover-stale")
+	wantFinding(t, run(t, p, "DR006"), "runbooks.failover", `runbook "failover" (used by scenario "region") has no runbook-staleness alert`)
+
+	// A runbook no scenario uses does not need one.
+	p = cleanPlan(t)
+	p.Runbooks["spare"] = p.Runbooks["pitr"]
+	wantNone(t, run(t, p, "DR006"))
+
+	// Thresholds that cannot be derived.
+	p = cleanPlan(t)
+	p.Tiers["tier0"].RPO = nil
+	fs = run(t, p, "DR006")
+	wantFinding(t, fs, "alerts.db-lag.threshold",
+		`alert "db-lag" (replication-lag) has no threshold and none can be derived: the tiers it guards (tier0) state no RPO`)
+	wantFinding(t, fs, "alerts.backup-fresh.threshold",
+		`alert "backup-fresh" (backup-freshness) has no threshold and none can be derived: the tiers it guards (tier0) state no RPO`)
+
+	p = cleanPlan(t)
+	p.Alerts["lag"] = &plan.Alert{Kind: plan.AlertReplicationLag}
+	wantFinding(t, run(t, p, "DR006"), "alerts.lag.threshold",
+		`alert "lag" (replication-lag) has no threshold and none can be derived: it watches no replication path or component`)
+
+	p = cleanPlan(t)
+	p.Components["scratch"] = &plan.Component{Kind: plan.KindS3, Region: "us-east-1"}
+	p.Replication["scratch-copy"] = &plan.ReplicationPath{From: "scratch", To: "backups", Mode: plan.ModeAsync, Mechanism: "s3-crr"}
+	p.Alerts["scratch-lag"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "scratch-copy"}
+	wantFinding(t, run(t, p, "DR006"), "alerts.scratch-lag.threshold",
+		`alert "scratch-lag" (replication-lag) has no threshold and none can be derived: replication path "scratch-copy" carries no tier's data`)
+	p.Alerts["scratch-lag"].Threshold = &plan.Duration{Duration: 15 * time.Minute}
+	wantNone(t, run(t, p, "DR006"))
+
+	// A standby-capacity threshold is the standby's capacity floor.
+	p = cleanPlan(t)
+	p.Alerts["capacity"] = &plan.Alert{Kind: plan.AlertStandbyCapacity, Component: "cluster-standby"}
+	wantNone(t, run(t, p, "DR006"))
+	p.Alerts["capacity"].Component = "db-standby"
+	wantFinding(t, run(t, p, "DR006"), "alerts.capacity.threshold",
+		`alert "capacity" (standby-capacity) has no threshold and none can be derived: component "db-standby" states no capacity (percentOfPrimary, floorPercent)`)
+	p.Alerts["capacity"].Component = ""
+	wantFinding(t, run(t, p, "DR006"), "alerts.capacity.threshold", "it names no standby component")
+}
