@@ -68,6 +68,9 @@ func collectSuppressions(p *plan.Plan) []suppression {
 	for _, id := range plan.Keys(p.Alerts) {
 		add(p.Alerts[id].Suppress, p.Alerts[id].Accept, "alerts", id)
 	}
+	for _, id := range plan.Keys(p.Drills) {
+		add(p.Drills[id].Suppress, p.Drills[id].Accept, "drills", id)
+	}
 	for _, id := range plan.Keys(p.Comms) {
 		add(p.Comms[id].Suppress, p.Comms[id].Accept, "comms", id)
 	}

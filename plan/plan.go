@@ -431,17 +431,19 @@ type ScheduledDrill struct {
 
 // Drill is the recorded result of executing a runbook in a game day or incident.
 type Drill struct {
-	Date        Date        `json:"date"`
-	StartedAt   string      `json:"startedAt,omitempty"`
-	Scenario    string      `json:"scenario,omitempty"`
-	Runbook     string      `json:"runbook"`
-	Environment string      `json:"environment"`
-	Operator    string      `json:"operator"`
-	Outcome     string      `json:"outcome"`
-	Measured    *Measured   `json:"measured,omitempty"`
-	Steps       []DrillStep `json:"steps,omitempty"`
-	FailedSteps []string    `json:"failedSteps,omitempty"`
-	Findings    []string    `json:"findings,omitempty"`
+	Date        Date          `json:"date"`
+	StartedAt   string        `json:"startedAt,omitempty"`
+	Scenario    string        `json:"scenario,omitempty"`
+	Runbook     string        `json:"runbook"`
+	Environment string        `json:"environment"`
+	Operator    string        `json:"operator"`
+	Outcome     string        `json:"outcome"`
+	Measured    *Measured     `json:"measured,omitempty"`
+	Steps       []DrillStep   `json:"steps,omitempty"`
+	FailedSteps []string      `json:"failedSteps,omitempty"`
+	Findings    []string      `json:"findings,omitempty"`
+	Suppress    []Suppression `json:"suppress,omitempty"`
+	Accept      []Suppression `json:"accept,omitempty"`
 }
 
 // Measured is what a drill measured against the objectives.
