@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +41,7 @@ func checkDR004(c *Context) {
 			continue
 		}
 		for i, pc := range rb.Preconditions {
-			if err := expectError(pc.Expect); err != "" {
+			if err := expectError(c, pc.Expect); err != "" {
 				c.Report(At("runbooks", id, "preconditions", i, "expect"),
 					"expect of pre-condition %d of runbook %q is not a valid RE2 regular expression: %s", i+1, id, err)
 			}
@@ -73,7 +72,7 @@ func checkStep(c *Context, rbID string, i int, s *plan.Step) {
 	}
 	if strings.TrimSpace(s.Expect) == "" {
 		c.Report(at("expect"), "%s has no expected output (expect)", name)
-	} else if err := expectError(s.Expect); err != "" {
+	} else if err := expectError(c, s.Expect); err != "" {
 		c.Report(at("expect"), "expect of %s is not a valid RE2 regular expression: %s", name, err)
 	}
 
@@ -94,7 +93,7 @@ func checkStep(c *Context, rbID string, i int, s *plan.Step) {
 		case isPlaceholder(rb.Command):
 			c.Report(at("rollback", "command"), "the rollback of %s has a placeholder instead of a command: %q", name, strings.TrimSpace(rb.Command))
 		}
-		if err := expectError(rb.Expect); err != "" {
+		if err := expectError(c, rb.Expect); err != "" {
 			c.Report(at("rollback", "expect"), "expect of the rollback of %s is not a valid RE2 regular expression: %s", name, err)
 		}
 	}
@@ -102,11 +101,11 @@ func checkStep(c *Context, rbID string, i int, s *plan.Step) {
 
 // expectError returns why expect is not a valid RE2 expression, "" when
 // it is (or is empty).
-func expectError(expect string) string {
+func expectError(c *Context, expect string) string {
 	if expect == "" {
 		return ""
 	}
-	if _, err := regexp.Compile(expect); err != nil {
+	if _, err := c.Regexp(expect); err != nil {
 		return strings.TrimPrefix(err.Error(), "error parsing regexp: ")
 	}
 	return ""

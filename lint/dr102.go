@@ -63,12 +63,13 @@ func pathRank(r *plan.ReplicationPath) (int, time.Duration) {
 // bestCopy reports whether path id is its source's best copy: no other
 // path from the same component loses less. Only the best copy bounds the
 // tiers' RPO; the others (archives, backups) serve restores.
-func bestCopy(p *plan.Plan, id string) bool {
+// siblings are the paths from the same component, by component.
+func bestCopy(p *plan.Plan, id string, siblings map[string][]string) bool {
 	r := p.Replication[id]
 	m, d := pathRank(r)
-	for _, oid := range plan.Keys(p.Replication) {
+	for _, oid := range siblings[r.From] {
 		o := p.Replication[oid]
-		if oid == id || o.From != r.From {
+		if oid == id {
 			continue
 		}
 		om, od := pathRank(o)
@@ -91,9 +92,13 @@ var asyncFact = map[string]string{
 
 func checkDR102(c *Context) {
 	p := c.Plan
+	siblings := map[string][]string{}
+	for id, r := range p.Replication {
+		siblings[r.From] = append(siblings[r.From], id)
+	}
 	for _, id := range plan.Keys(p.Replication) {
 		r := p.Replication[id]
-		if !bestCopy(p, id) {
+		if !bestCopy(p, id, siblings) {
 			continue
 		}
 		desc := fmt.Sprintf("replication path %q (%s -> %s, %s)", id, r.From, r.To, r.Mechanism)

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/drplan/drplan/plan"
@@ -33,10 +32,11 @@ func checkDR111(c *Context) {
 		for i, s := range rb.Steps {
 			at := func(field ...any) []any { return append(At("runbooks", id, "steps", i), field...) }
 			if s.Expect != "" {
-				re, err := regexp.Compile(s.Expect)
+				// An invalid expect is DR004's finding; here it only
+				// means there is nothing to match the sample against.
+				re, err := c.Regexp(s.Expect)
 				switch {
 				case err != nil:
-					c.Report(at("expect"), "%s of runbook %q: expect is not a valid RE2 regular expression: %v", stepRef(rb, i), id, err)
 				case s.Sample != "" && !re.MatchString(s.Sample):
 					c.Report(at("sample"), "%s of runbook %q: its sample output does not match its expect %q, so the runner would fail the step on the output the runbook documents",
 						stepRef(rb, i), id, s.Expect)

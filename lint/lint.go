@@ -105,6 +105,7 @@ type Options struct {
 // Lint runs the rules on p and returns its findings, the suppressed ones
 // apart, each sorted by position.
 func Lint(p *plan.Plan, o Options) (findings, suppressed []report.Finding) {
+	p.Reindex() // derive from the plan as it is now
 	c := &Context{Plan: p, Now: o.Now}
 	for _, r := range registry {
 		if len(o.Rules) > 0 && !slices.ContainsFunc(o.Rules, func(id string) bool { return strings.EqualFold(id, r.ID) }) {
@@ -141,6 +142,7 @@ type Context struct {
 	Now      time.Time
 	rule     *Rule
 	findings []report.Finding
+	regexps  map[string]compiled
 }
 
 // Report records a finding of the running rule at its severity, about the
@@ -159,6 +161,25 @@ func (c *Context) ReportAs(sev report.Severity, path []any, format string, args 
 		Pos:      c.Plan.Source.Pos(path...),
 		Path:     plan.Path(path...),
 	})
+}
+
+// Regexp compiles expr once per lint run: several rules check the same
+// expected-output patterns.
+func (c *Context) Regexp(expr string) (*regexp.Regexp, error) {
+	if r, ok := c.regexps[expr]; ok {
+		return r.re, r.err
+	}
+	if c.regexps == nil {
+		c.regexps = map[string]compiled{}
+	}
+	re, err := regexp.Compile(expr)
+	c.regexps[expr] = compiled{re, err}
+	return re, err
+}
+
+type compiled struct {
+	re  *regexp.Regexp
+	err error
 }
 
 // At builds a path for Report: At("tiers", id, "rpo").

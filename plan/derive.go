@@ -98,6 +98,10 @@ func (rb *Runbook) CriticalPath(tier string, dur func(i int) time.Duration) time
 // it, and the tiers of every component whose data replicates into it (a
 // backup bucket holds the tiers it backs up).
 func (p *Plan) ComponentTiers(id string) []string {
+	ix := p.index()
+	if tiers, ok := ix.componentTiers[id]; ok {
+		return slices.Clone(tiers)
+	}
 	seen := map[string]bool{}
 	tiers := map[string]bool{}
 	var visit func(c string)
@@ -106,21 +110,62 @@ func (p *Plan) ComponentTiers(id string) []string {
 			return
 		}
 		seen[c] = true
-		for _, sid := range Keys(p.Services) {
-			s := p.Services[sid]
-			if slices.Contains(s.DependsOn, c) && s.Tier != "" {
-				tiers[s.Tier] = true
-			}
+		for t := range ix.direct[c] {
+			tiers[t] = true
 		}
-		for _, rid := range Keys(p.Replication) {
-			if r := p.Replication[rid]; r.To == c {
-				visit(r.From)
-			}
+		for _, from := range ix.inbound[c] {
+			visit(from)
 		}
 	}
 	visit(id)
-	return p.sortTiers(tiers)
+	out := p.sortTiers(tiers)
+	ix.componentTiers[id] = out
+	return slices.Clone(out)
 }
+
+// derivedIndex holds what the derivations look up repeatedly, so that
+// checking every component of a large plan stays linear in its size.
+type derivedIndex struct {
+	// direct maps a component to the tiers of the services that depend on it.
+	direct map[string]map[string]bool
+	// inbound maps a component to the components replicating into it.
+	inbound        map[string][]string
+	componentTiers map[string][]string
+}
+
+// index returns the plan's derived index, building it on first use. The
+// plan must not change while it is in use; Reindex drops it.
+func (p *Plan) index() *derivedIndex {
+	if p.derived != nil {
+		return p.derived
+	}
+	ix := &derivedIndex{
+		direct:         map[string]map[string]bool{},
+		inbound:        map[string][]string{},
+		componentTiers: map[string][]string{},
+	}
+	for _, s := range p.Services {
+		if s.Tier == "" {
+			continue
+		}
+		for _, c := range s.DependsOn {
+			if ix.direct[c] == nil {
+				ix.direct[c] = map[string]bool{}
+			}
+			ix.direct[c][s.Tier] = true
+		}
+	}
+	for _, rid := range Keys(p.Replication) {
+		r := p.Replication[rid]
+		ix.inbound[r.To] = append(ix.inbound[r.To], r.From)
+	}
+	p.derived = ix
+	return ix
+}
+
+// Reindex drops the derived index, for a caller that changed the plan
+// after deriving from it (lint rebuilds it on every run).
+func (p *Plan) Reindex() { p.derived = nil }
 
 // PathTiers returns the tiers whose data a replication path carries.
 func (p *Plan) PathTiers(id string) []string {

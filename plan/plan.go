@@ -39,6 +39,8 @@ type Plan struct {
 
 	// Source says where the plan was loaded from and where each node is.
 	Source *Source `json:"-"`
+
+	derived *derivedIndex
 }
 
 // Suppression silences one lint rule on the node that carries it (in a

@@ -33,7 +33,7 @@ import (
 // MaxFileSize bounds one plan file. Real plans are a few hundred kilobytes;
 // anything far larger is almost certainly not a plan (a dump, a binary),
 // and evaluating it would only waste minutes before failing.
-const MaxFileSize = 4 << 20
+const MaxFileSize = 8 << 20
 
 // Extensions are the file types a plan may be written in.
 var Extensions = []string{".cue", ".yaml", ".yml", ".json"}

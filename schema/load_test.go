@@ -128,7 +128,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"binary file", map[string]string{"plan.cue": "package shop\n\x00\x01\xff"},
 			[]string{"plan.cue: not a text file (binary content)"}},
 		{"10 MB file", map[string]string{"plan.cue": big},
-			[]string{"plan.cue: file is 10.0 MiB; a plan file may be at most 4.0 MiB"}},
+			[]string{"plan.cue: file is 10.0 MiB; a plan file may be at most 8.0 MiB"}},
 		{"invalid YAML", map[string]string{"plan.yaml": "name: [unclosed\n"},
 			[]string{"plan.yaml:"}},
 		{"invalid JSON", map[string]string{"plan.json": "{\"name\": }"},
