@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,11 +14,17 @@ import (
 
 // expandPlans turns command-line paths into plans: a plan directory or a
 // plan file is one plan (files named together form one plan); any other
-// directory stands for every plan directory below it, in lexical order.
+// directory, or DIR/..., stands for every plan directory below it, in
+// lexical order.
 func expandPlans(paths []string) ([][]string, error) {
 	var groups [][]string
 	var files []string
 	for _, p := range paths {
+		// plans/... reads as in go test: every plan below plans/.
+		recursive := strings.HasSuffix(p, "/...") || p == "..."
+		if recursive {
+			p = cmp.Or(strings.TrimSuffix(strings.TrimSuffix(p, "..."), "/"), ".")
+		}
 		st, err := os.Stat(p)
 		switch {
 		case err != nil:
@@ -25,7 +32,7 @@ func expandPlans(paths []string) ([][]string, error) {
 			groups = append(groups, []string{p})
 		case !st.IsDir():
 			files = append(files, p)
-		case schema.IsPlanDir(p):
+		case !recursive && schema.IsPlanDir(p):
 			groups = append(groups, []string{p})
 		default:
 			found, err := findPlans(p)
