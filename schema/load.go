@@ -316,7 +316,7 @@ func validateMerged(files []*ast.File, pkg string) bool {
 	var units []unit
 	var shared []ast.Decl
 	for _, f := range files {
-		for _, d := range f.Decls {
+		for _, d := range topLevel(f) {
 			switch x := d.(type) {
 			case *ast.Package, *ast.CommentGroup:
 			case *ast.ImportDecl, *ast.LetClause, *ast.Attribute:
@@ -393,6 +393,23 @@ func validateMerged(files []*ast.File, pkg string) bool {
 // noise, small enough that a few groups in memory at once stay far below
 // the whole plan's evaluation.
 const groupSize = 512 << 10
+
+// topLevel returns a file's declarations; a JSON or YAML file, which is one
+// embedded struct, contributes that struct's fields, so that its sections
+// are split into groups like a CUE file's.
+func topLevel(f *ast.File) []ast.Decl {
+	var out []ast.Decl
+	for _, d := range f.Decls {
+		if e, ok := d.(*ast.EmbedDecl); ok {
+			if s, ok := e.Expr.(*ast.StructLit); ok {
+				out = append(out, s.Elts...)
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
 
 // unit is a declaration validated as a whole, and its size in bytes. An
 // entry of a map section names its section; decl is then the entry's field.
