@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -111,6 +112,8 @@ type loader struct {
 	// forceGeneral disables the plain-data fast path, so tests can check
 	// that both paths decode the same plan.
 	forceGeneral bool
+	// digests are the SHA-256 of each file read, for the validation cache.
+	digests map[string][32]byte
 }
 
 // collect expands paths into the list of plan files.
@@ -206,8 +209,12 @@ func (l *loader) load(dir string, files []string) (*plan.Plan, error) {
 	// adding to the peak.
 	src := plan.NewSource(dir, files)
 	p := &plan.Plan{}
-	ok := !l.forceGeneral && validateMerged(parsed, pkg)
+	key := validationKey(parsed, l.digests, pkg)
+	ok := !l.forceGeneral && (cachedValid(key) || validateMerged(parsed, pkg))
 	plain := ok && decodeSyntax(parsed, p, src)
+	if plain {
+		rememberValid(key)
+	}
 
 	if !ok || !plain {
 		unified, user, err := l.evaluate(dir, parsed)
@@ -239,6 +246,7 @@ func (l *loader) load(dir string, files []string) (*plan.Plan, error) {
 func (l *loader) parseAll(files []string) []*ast.File {
 	out := make([]*ast.File, len(files))
 	errs := make([]*Error, len(files))
+	digests := make([]map[string][32]byte, len(files))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, name := range files {
@@ -250,12 +258,17 @@ func (l *loader) parseAll(files []string) []*ast.File {
 			fl := &loader{errs: &Error{}}
 			out[i] = fl.parse(name)
 			errs[i] = fl.errs
+			digests[i] = fl.digests
 		}()
 	}
 	wg.Wait()
 	var parsed []*ast.File
+	l.digests = map[string][32]byte{}
 	for i, f := range out {
 		l.errs.Diagnostics = append(l.errs.Diagnostics, errs[i].Diagnostics...)
+		for k, v := range digests[i] {
+			l.digests[k] = v
+		}
 		if f != nil {
 			parsed = append(parsed, f)
 		}
@@ -526,6 +539,7 @@ func (l *loader) parse(name string) *ast.File {
 		l.errs.add(pos, "", "%s", describeOSError(err))
 		return nil
 	}
+	l.digests = map[string][32]byte{name: sha256.Sum256(src)}
 	if i := bytes.IndexByte(src, 0); i >= 0 || !utf8.Valid(src) {
 		l.errs.add(pos, "", "not a text file (binary content); a plan file is CUE, YAML or JSON text")
 		return nil

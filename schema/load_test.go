@@ -366,3 +366,46 @@ func TestLoadCrossReferences(t *testing.T) {
 		t.Errorf("rb39 step 0 = %q, want the base runbook's step", got)
 	}
 }
+
+// A validated plan is remembered by content; a changed file is validated
+// again, and an invalid plan is never remembered.
+func TestValidationCache(t *testing.T) {
+	cache := t.TempDir()
+	SetCacheDir(cache)
+	defer SetCacheDir("")
+	dir := writePlan(t, map[string]string{"plan.cue": minimal})
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	markers, _ := filepath.Glob(filepath.Join(cache, "validated", "*", "*"))
+	if len(markers) != 1 {
+		t.Fatalf("want one cache entry after a valid load, got %v", markers)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatalf("cached load: %v", err)
+	}
+	// The same content loads from the cache; a change is a new key, and
+	// its errors are found.
+	bad := strings.Replace(minimal, `rto: "5m"`, `rto: "5 minutes"`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "plan.cue"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "5 minutes") {
+		t.Fatalf("changed plan: got %v, want the rto error", err)
+	}
+	markers, _ = filepath.Glob(filepath.Join(cache, "validated", "*", "*"))
+	if len(markers) != 1 {
+		t.Fatalf("an invalid plan was cached: %v", markers)
+	}
+	// A cache entry never hides a reference error: those are checked on
+	// every load.
+	if err := os.WriteFile(filepath.Join(dir, "plan.cue"), []byte(minimal), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "more.cue"), []byte("package shop\nservices: x: tier: \"tier7\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), `tier "tier7" is not declared`) {
+		t.Fatalf("got %v, want the reference error", err)
+	}
+}

@@ -28,6 +28,8 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts reach the repository's reference plans through $PLANS.
 			env.Setenv("PLANS", filepath.Join(root, "plans"))
+			// Scripts that test the cache turn it on in $WORK.
+			env.Setenv("DRPLAN_CACHE", "off")
 			return nil
 		},
 	})

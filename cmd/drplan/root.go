@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/drplan/drplan/schema"
 )
 
 // ExitCode is drplan's process exit status: a contract users script against.
@@ -71,6 +73,7 @@ func Main(args []string, s Streams) (code ExitCode) {
 			code = ExitInvalid
 		}
 	}()
+	schema.SetCacheDir(schema.DefaultCacheDir())
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.Execute()
