@@ -33,11 +33,6 @@ func (rb *Runbook) StepDeps(i int) []int {
 	return out
 }
 
-// StepIndex returns the index of the step with id, or -1.
-func (rb *Runbook) StepIndex(id string) int {
-	return slices.IndexFunc(rb.Steps, func(s *Step) bool { return s.ID == id })
-}
-
 // Waits is the time the runbook's pre-conditions spend before step 1 may
 // start (e.g. three consecutive minutes of SLO breach).
 func (rb *Runbook) Waits() time.Duration {

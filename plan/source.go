@@ -95,12 +95,3 @@ func (s *Source) Pos(elems ...any) Pos {
 	}
 	return Pos{}
 }
-
-// Has reports whether the node at path was written in the user's files.
-func (s *Source) Has(elems ...any) bool {
-	if s == nil {
-		return false
-	}
-	_, ok := s.pos[Path(elems...)]
-	return ok
-}
