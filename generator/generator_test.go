@@ -1,0 +1,113 @@
+package generator
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/drplan/drplan/schema"
+)
+
+func TestWriteDirAtomic(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	if err := WriteDir(out, Files{"a/plan.md": []byte("one"), "stale.txt": []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	// A second render replaces the whole directory: nothing stale survives.
+	if err := WriteDir(out, Files{"a/plan.md": []byte("two"), "run.sh": []byte("#!/bin/sh\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "a/plan.md")); string(b) != "two" {
+		t.Errorf("a/plan.md = %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(out, "stale.txt")); !os.IsNotExist(err) {
+		t.Errorf("stale file survived a re-render")
+	}
+	if st, _ := os.Stat(filepath.Join(out, "run.sh")); st.Mode().Perm()&0o100 == 0 {
+		t.Errorf("scripts are not executable: %v", st.Mode())
+	}
+	// A file that would escape the directory fails the whole write and
+	// leaves the previous output untouched, with no temporary left behind.
+	err := WriteDir(out, Files{"ok.md": []byte("new"), "../escape.md": []byte("x")})
+	if err == nil || !strings.Contains(err.Error(), "outside the output directory") {
+		t.Fatalf("escape not refused: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "a/plan.md")); string(b) != "two" {
+		t.Errorf("failed write changed the old output")
+	}
+	if _, err := os.Stat(filepath.Join(root, "escape.md")); !os.IsNotExist(err) {
+		t.Errorf("a file was written outside the output directory")
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 1 {
+		t.Errorf("leftovers beside the output: %v", entries)
+	}
+}
+
+func TestFilesAddRefusesEscape(t *testing.T) {
+	f := Files{}
+	if err := f.Add("../x", Files{"a": nil}); err == nil {
+		t.Error("Add accepted a prefix outside the output")
+	}
+	if err := f.Add("plan", Files{"/etc/passwd": nil}); err != nil {
+		t.Errorf("an absolute name under a prefix is joined inside it: %v", err)
+	}
+	if _, ok := f["plan/etc/passwd"]; !ok {
+		t.Errorf("got %v", f)
+	}
+}
+
+func TestMoney(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{120000, "USD 120,000"}, {2400, "USD 2,400"}, {1234.5, "USD 1,234.50"}, {0, "USD 0"}, {999, "USD 999"}, {-1000, "USD -1,000"}} {
+		if got := money(c.v, "USD"); got != c.want {
+			t.Errorf("money(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+// golden compares got with testdata/name, rewriting it under DRPLAN_UPDATE=1.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if os.Getenv("DRPLAN_UPDATE") != "" {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run with DRPLAN_UPDATE=1 to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; rerun with DRPLAN_UPDATE=1 and read the diff", name)
+	}
+}
+
+func TestCostMarkdownOrderFlow(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := CostMarkdown(p)
+	golden(t, "orderflow/cost.md", got)
+	// The seed's figures carry through: Tier 0 at $120,000/min for 60 s.
+	if !bytes.Contains(got, []byte("| tier0 (Checkout & Payments) | 60 s | USD 120,000 | USD 120,000 |")) {
+		t.Errorf("tier0 exposure row missing:\n%s", got)
+	}
+	if !bytes.Equal(got, CostMarkdown(p)) {
+		t.Error("rendering twice differs")
+	}
+}
+
+func TestCellEscapes(t *testing.T) {
+	if got := cell("a|b\n<script>"); got != `a\|b &lt;script&gt;` {
+		t.Errorf("cell = %q", got)
+	}
+}
