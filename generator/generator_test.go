@@ -111,3 +111,44 @@ func TestCellEscapes(t *testing.T) {
 		t.Errorf("cell = %q", got)
 	}
 }
+
+func TestRunbookMarkdownOrderFlow(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"region-failover", "pitr-restore", "ransomware-restore"} {
+		got := RunbookMarkdown(p, id)
+		golden(t, "orderflow/runbooks/"+id+".md", got)
+	}
+	got := string(RunbookMarkdown(p, "region-failover"))
+	for _, want := range []string{
+		"- [ ] A PagerDuty incident exists",
+		"### 5. Promote the Aurora secondary",
+		"> **Approval gate.** Wait for the go-ahead of the Incident Commander",
+		"**Irreversible.** A promoted secondary cannot be demoted again",
+		"**beyond** its RTO of 60 s",
+		"## After the steps",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("region-failover.md lacks %q", want)
+		}
+	}
+}
+
+func TestRunbookMarkdownEscapes(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb := p.Runbooks["pitr-restore"]
+	rb.Title = "<script>alert(1)</script>"
+	rb.Steps[0].Command = "echo ```\necho done"
+	got := string(RunbookMarkdown(p, "pitr-restore"))
+	if strings.Contains(got, "<script>") {
+		t.Error("raw HTML from the plan passed through")
+	}
+	if !strings.Contains(got, "````sh\necho ```\necho done\n````") {
+		t.Errorf("a command containing a fence was not fenced safely:\n%s", got)
+	}
+}
