@@ -45,6 +45,17 @@ func TestWriteDirAtomic(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("leftovers beside the output: %v", entries)
 	}
+
+	// A folder drplan did not write is never replaced.
+	user := filepath.Join(root, "plans")
+	os.MkdirAll(user, 0o755)
+	os.WriteFile(filepath.Join(user, "plan.cue"), []byte("package x\n"), 0o644)
+	if err := WriteDir(user, Files{"x.md": nil}); err == nil || !strings.Contains(err.Error(), "refusing to replace") {
+		t.Fatalf("replaced a user's folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(user, "plan.cue")); err != nil {
+		t.Fatalf("user's file is gone: %v", err)
+	}
 }
 
 func TestFilesAddRefusesEscape(t *testing.T) {

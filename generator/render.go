@@ -1,0 +1,36 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/drplan/drplan/plan"
+)
+
+// Plan renders every artefact of one plan, paths relative to its folder.
+func Plan(p *plan.Plan) (Files, error) {
+	files := Files{"cost.md": CostMarkdown(p)}
+	for _, id := range plan.Keys(p.Runbooks) {
+		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)
+	}
+	return files, nil
+}
+
+// Plans renders several plans, each into a folder named after it.
+func Plans(plans []*plan.Plan) (Files, error) {
+	out := Files{}
+	seen := map[string]bool{}
+	for _, p := range plans {
+		if seen[p.Name] {
+			return nil, fmt.Errorf("two plans are named %q; each renders into a folder of that name", p.Name)
+		}
+		seen[p.Name] = true
+		files, err := Plan(p)
+		if err != nil {
+			return nil, fmt.Errorf("plan %s: %w", p.Name, err)
+		}
+		if err := out.Add(p.Name, files); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
