@@ -2,6 +2,12 @@ package generator
 
 import (
 	"bytes"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/drplan/drplan/lint"
+	"github.com/drplan/drplan/plan"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,4 +168,85 @@ func TestRunbookMarkdownEscapes(t *testing.T) {
 	if !strings.Contains(got, "````sh\necho ```\necho done\n````") {
 		t.Errorf("a command containing a fence was not fenced safely:\n%s", got)
 	}
+}
+
+func TestStrategyOrderFlow(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := StrategyOptions{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+	o.Findings, _ = lint.Lint(p, lint.Options{Now: o.Now})
+	md := StrategyMarkdown(p, o)
+	golden(t, "orderflow/strategy.md", md)
+	for _, want := range []string{
+		"- **Lint** (as of 2026-11-25): 0 errors, 12 warnings, 0 info.",
+		"| tier0: Checkout & Payments | 60 s | 0 | active-passive | automated | checkout, payments |",
+		"| tier0 | CFO | Helen Okafor | 2026-10-09 | current |",
+		"## 3. Failure scenarios and declared scope",
+		"[region-failover](runbooks/region-failover.md)",
+		"due 2027-01-13 (current)",
+	} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("strategy.md lacks %q", want)
+		}
+	}
+	// A changed objective shows its sign-offs as stale.
+	d, _ := plan.ParseDuration("2m")
+	p.Tiers["tier0"].RTO = &d
+	if !bytes.Contains(StrategyMarkdown(p, o), []byte("| tier0 | CFO | Helen Okafor | 2026-10-09 | **stale**")) {
+		t.Error("stale sign-off not shown")
+	}
+}
+
+func TestStrategyHTMLEscapesPlanText(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Title = `<script>alert(1)</script>`
+	p.Description = "<img src=x onerror=alert(1)> and <b>bold</b>"
+	p.Tiers["tier0"].Title = `<script>alert(2)</script>`
+	files, err := Plan(p, StrategyOptions{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := files["strategy.html"]
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script", "img", "b", "iframe":
+				t.Errorf("plan text became a <%s> element", n.Data)
+			}
+			for _, a := range n.Attr {
+				if strings.HasPrefix(a.Key, "on") {
+					t.Errorf("event handler attribute %s in output", a.Key)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if !bytes.Contains(page, []byte("&lt;script&gt;alert(1)&lt;/script&gt;")) {
+		t.Error("the title is not shown as text")
+	}
+	if !bytes.Equal(page, mustPlan(t, p)["strategy.html"]) {
+		t.Error("rendering twice differs")
+	}
+}
+
+func mustPlan(t *testing.T, p *plan.Plan) Files {
+	t.Helper()
+	f, err := Plan(p, StrategyOptions{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -7,24 +7,34 @@ import (
 )
 
 // Plan renders every artefact of one plan, paths relative to its folder.
-func Plan(p *plan.Plan) (Files, error) {
-	files := Files{"cost.md": CostMarkdown(p)}
+func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
+	strategy := StrategyMarkdown(p, o)
+	html, err := HTMLPage(title(p), strategy)
+	if err != nil {
+		return nil, err
+	}
+	files := Files{
+		"strategy.md":   strategy,
+		"strategy.html": html,
+		"cost.md":       CostMarkdown(p),
+	}
 	for _, id := range plan.Keys(p.Runbooks) {
 		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)
 	}
 	return files, nil
 }
 
-// Plans renders several plans, each into a folder named after it.
-func Plans(plans []*plan.Plan) (Files, error) {
+// Plans renders several plans, each into a folder named after it; opts
+// gives each plan's strategy options, in order.
+func Plans(plans []*plan.Plan, opts []StrategyOptions) (Files, error) {
 	out := Files{}
 	seen := map[string]bool{}
-	for _, p := range plans {
+	for i, p := range plans {
 		if seen[p.Name] {
 			return nil, fmt.Errorf("two plans are named %q; each renders into a folder of that name", p.Name)
 		}
 		seen[p.Name] = true
-		files, err := Plan(p)
+		files, err := Plan(p, opts[i])
 		if err != nil {
 			return nil, fmt.Errorf("plan %s: %w", p.Name, err)
 		}

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drplan/drplan/generator"
+	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
 )
 
@@ -15,21 +17,28 @@ type RenderOptions struct {
 	Streams Streams
 	Paths   []string
 	Out     string
+	Now     time.Time
 }
 
 func newRenderCmd(s Streams, runF func(*RenderOptions) error) *cobra.Command {
 	opts := &RenderOptions{Streams: s}
+	var now string
 	cmd := &cobra.Command{
 		Use:   "render PATH... -o DIR",
 		Short: "Render plans into the documents auditors and on-call engineers read",
-		Long: `Render each plan into DIR/<plan-name>/: the runbooks as the 3 AM view
-(runbooks/<id>.md) and the cost model (cost.md). Output is deterministic, and
+		Long: `Render each plan into DIR/<plan-name>/: the DR Strategy Document
+(strategy.md and strategy.html, with the plan's lint status), the runbooks as
+the 3 AM view (runbooks/<id>.md) and the cost model (cost.md). Output is deterministic, and
 DIR is replaced whole and atomically: a failed render leaves it as it was.
 An invalid plan renders nothing and exits 2.`,
 		Example: `  drplan render plans/orderflow -o out`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			var err error
+			if opts.Now, err = parseNow(now); err != nil {
+				return err
+			}
 			if opts.Out == "" {
 				return usageError("`--output` (-o) is required")
 			}
@@ -40,6 +49,7 @@ An invalid plan renders nothing and exits 2.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "directory to render into (replaced whole)")
+	cmd.Flags().StringVar(&now, "now", "", "render dates (review due, lint status) as of YYYY-MM-DD (default: today)")
 	return cmd
 }
 
@@ -62,7 +72,13 @@ func renderRun(opts *RenderOptions) error {
 	if bad {
 		return &exitError{ExitInvalid, fmt.Errorf("nothing rendered: fix the plans above")}
 	}
-	files, err := generator.Plans(plans)
+	// The strategy document states the plan's lint status as of --now.
+	var sopts []generator.StrategyOptions
+	for _, p := range plans {
+		findings, _ := lint.Lint(p, lint.Options{Now: opts.Now})
+		sopts = append(sopts, generator.StrategyOptions{Now: opts.Now, Findings: findings})
+	}
+	files, err := generator.Plans(plans, sopts)
 	if err == nil {
 		err = generator.WriteDir(opts.Out, files)
 	}

@@ -1,0 +1,359 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/drplan/drplan/plan"
+	"github.com/drplan/drplan/report"
+)
+
+// StrategyOptions carry what the strategy document states about the plan
+// beyond the plan itself.
+type StrategyOptions struct {
+	// Now is the date the document is rendered as of (review due, drill
+	// age); it comes from the caller, never the clock.
+	Now time.Time
+	// Findings are the plan's lint findings, summarised at the top.
+	Findings []report.Finding
+}
+
+// StrategyMarkdown renders strategy.md, the DR Strategy Document: what each
+// tier is promised and who approved it, how the architecture delivers it,
+// what is in scope, how to recover, how readiness is watched and proven,
+// how to communicate, what it costs, and who keeps it current.
+func StrategyMarkdown(p *plan.Plan, o StrategyOptions) []byte {
+	w := &mdWriter{}
+	w.f("# %s\n\n", inline(title(p)))
+	if p.Description != "" {
+		w.f("%s\n\n", paragraph(p.Description))
+	}
+	strategySummary(w, p, o)
+	strategyObjectives(w, p)
+	strategyArchitecture(w, p)
+	strategyScope(w, p)
+	strategyRunbooks(w, p)
+	strategyMonitoring(w, p)
+	strategyGameDays(w, p, o)
+	strategyComms(w, p)
+	strategyCost(w, p)
+	strategyOwner(w, p, o)
+	return []byte(w.String())
+}
+
+type mdWriter struct{ strings.Builder }
+
+func (w *mdWriter) f(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+
+// table writes a Markdown table; cells are escaped by the caller.
+func (w *mdWriter) table(head []string, rows [][]string) {
+	w.f("| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	for _, r := range rows {
+		w.f("| %s |\n", strings.Join(r, " | "))
+	}
+	w.f("\n")
+}
+
+func strategySummary(w *mdWriter, p *plan.Plan, o StrategyOptions) {
+	w.f("## Status\n\n")
+	counts := map[report.Severity]int{}
+	for _, f := range o.Findings {
+		counts[f.Severity]++
+	}
+	w.f("- **Lint** (as of %s): %d errors, %d warnings, %d info.\n", o.Now.Format(time.DateOnly), counts[report.Error], counts[report.Warning], counts[report.Info])
+	if last, id := lastDrill(p); last != nil {
+		w.f("- **Last drill:** %s, runbook `%s` (%s), outcome %s", last.Date, last.Runbook, last.Environment, last.Outcome)
+		if last.Measured != nil && last.Measured.RTO != nil {
+			w.f(", measured RTO %s", last.Measured.RTO.Human())
+		}
+		w.f(" (`%s`).\n", id)
+	} else {
+		w.f("- **Last drill:** none recorded.\n")
+	}
+	if p.Review != nil {
+		due := p.Review.Due()
+		state := "current"
+		if o.Now.After(due.Time) {
+			state = "**expired**"
+		}
+		w.f("- **Review:** last %s, due %s (%s).\n", p.Review.LastReviewed, due, state)
+	}
+	w.f("\n")
+}
+
+func lastDrill(p *plan.Plan) (*plan.Drill, string) {
+	var best *plan.Drill
+	var bestID string
+	for _, id := range plan.Keys(p.Drills) {
+		d := p.Drills[id]
+		if best == nil || !d.Date.Before(best.Date.Time) {
+			best, bestID = d, id
+		}
+	}
+	return best, bestID
+}
+
+func strategyObjectives(w *mdWriter, p *plan.Plan) {
+	w.f("## 1. Objectives and tier classification\n\n")
+	if len(p.Tiers) == 0 {
+		w.f("The plan declares no tiers.\n\n")
+		return
+	}
+	var rows [][]string
+	for _, id := range p.TierIDs() {
+		t := p.Tiers[id]
+		rows = append(rows, []string{
+			fmt.Sprintf("%s: %s", id, cell(t.Title)), dur(t.RTO), dur(t.RPO), cell(t.Strategy), cell(t.Trigger),
+			cell(strings.Join(p.TierServices(id), ", ")),
+		})
+	}
+	w.table([]string{"tier", "RTO", "RPO", "strategy", "trigger", "services"}, rows)
+	w.f("### Sign-offs\n\n")
+	w.f("Each sign-off is bound by digest to the RTO, RPO, strategy and services it approved; a change to any of them makes it stale.\n\n")
+	var srows [][]string
+	for _, id := range p.TierIDs() {
+		t := p.Tiers[id]
+		if t.SignOff == nil {
+			srows = append(srows, []string{id, "—", "—", "—", "no sign-off required or given"})
+			continue
+		}
+		digest := p.TierDigest(id)
+		given := map[string]bool{}
+		for _, s := range t.SignOff.Given {
+			state := "current"
+			if s.Digest != digest {
+				state = "**stale**: objectives changed since"
+			}
+			given[s.Role] = true
+			srows = append(srows, []string{id, cell(s.Role), cell(s.Name), s.Date.String(), state})
+		}
+		for _, r := range t.SignOff.Required {
+			if !given[r] {
+				srows = append(srows, []string{id, cell(r), "—", "—", "**missing**"})
+			}
+		}
+	}
+	w.table([]string{"tier", "role", "name", "date", "state"}, srows)
+}
+
+func strategyArchitecture(w *mdWriter, p *plan.Plan) {
+	w.f("## 2. Architecture\n\n")
+	var rrows [][]string
+	for _, id := range plan.Keys(p.Regions) {
+		rrows = append(rrows, []string{id, cell(p.Regions[id].Role), cell(p.Regions[id].Description)})
+	}
+	if len(rrows) > 0 {
+		w.table([]string{"region", "role", "notes"}, rrows)
+	}
+	var crows [][]string
+	for _, id := range plan.Keys(p.Components) {
+		c := p.Components[id]
+		crows = append(crows, []string{id, cell(c.Kind), cell(c.Region), cell(c.Role), cell(strings.Join(p.ComponentTiers(id), ", "))})
+	}
+	if len(crows) > 0 {
+		w.f("### Components\n\n")
+		w.table([]string{"component", "kind", "region", "role", "tiers"}, crows)
+	}
+	var prows [][]string
+	for _, id := range plan.Keys(p.Replication) {
+		r := p.Replication[id]
+		lag := dur(r.ExpectedLag)
+		if r.Interval != nil {
+			lag = "every " + r.Interval.Human()
+		}
+		prows = append(prows, []string{id, r.From + " → " + r.To, r.Mode, cell(r.Mechanism), lag})
+	}
+	if len(prows) > 0 {
+		w.f("### Replication paths\n\n")
+		w.table([]string{"path", "from → to", "mode", "mechanism", "expected lag"}, prows)
+	}
+	for _, id := range plan.Keys(p.DNS) {
+		d := p.DNS[id]
+		w.f("### DNS failover: %s\n\n", inline(d.Record))
+		w.f("Primary %s (%s), secondary %s (%s); TTL %s; health check %s every %s, failing after %d consecutive failures.\n\n",
+			inline(d.Primary.Target), d.Primary.Region, inline(d.Secondary.Target), d.Secondary.Region,
+			d.TTL.Human(), d.HealthCheck.Protocol+" "+inline(d.HealthCheck.Path), d.HealthCheck.Interval, d.HealthCheck.FailureThreshold)
+	}
+	if pr := p.Promotion; pr != nil {
+		w.f("### Promotion boundary\n\n")
+		if pr.Description != "" {
+			w.f("%s\n\n", paragraph(pr.Description))
+		}
+		w.f("Promoted in a region failover: %s.\n\n", cell(strings.Join(pr.Components, ", ")))
+		for _, np := range pr.NotPromoted {
+			w.f("- Not promoted: `%s`: %s\n", np.Component, inline(np.Reason))
+		}
+		if len(pr.NotPromoted) > 0 {
+			w.f("\n")
+		}
+	}
+}
+
+func strategyScope(w *mdWriter, p *plan.Plan) {
+	w.f("## 3. Failure scenarios and declared scope\n\n")
+	var rows [][]string
+	for _, id := range plan.Keys(p.Scenarios) {
+		s := p.Scenarios[id]
+		scope := "out"
+		if s.InScope {
+			scope = "in"
+		}
+		rb := "—"
+		if s.Runbook != "" {
+			rb = fmt.Sprintf("[%s](runbooks/%s.md)", s.Runbook, s.Runbook)
+		}
+		rows = append(rows, []string{fmt.Sprintf("%s (%s)", cell(s.Title), s.Class), scope, cell(s.Response), rb, dur(s.RTO), cell(s.Reason)})
+	}
+	w.table([]string{"scenario", "scope", "response", "runbook", "own RTO", "reason"}, rows)
+}
+
+func strategyRunbooks(w *mdWriter, p *plan.Plan) {
+	w.f("## 4. Runbooks\n\n")
+	for _, id := range plan.Keys(p.Runbooks) {
+		rb := p.Runbooks[id]
+		total := slices.Max(append(rb.Finish(rb.EstimateOf), 0))
+		w.f("- [%s](runbooks/%s.md): %d steps, %s estimated on the critical path plus %s of pre-condition waits.",
+			inline(rb.Title), id, len(rb.Steps), plan.Duration{Duration: total}.Human(), plan.Duration{Duration: rb.Waits()}.Human())
+		var used []string
+		for _, sid := range plan.Keys(p.Scenarios) {
+			if p.Scenarios[sid].Runbook == id {
+				used = append(used, sid)
+			}
+		}
+		if len(used) > 0 {
+			w.f(" Answers: %s.", strings.Join(used, ", "))
+		}
+		w.f("\n")
+	}
+	w.f("\n### Data corruption: point-in-time recovery\n\n")
+	found := false
+	for _, sid := range plan.Keys(p.Scenarios) {
+		s := p.Scenarios[sid]
+		if s.Class == plan.ClassDataCorruption && s.InScope {
+			found = true
+			w.f("Scenario %s is answered by %s, not by region failover: a replica faithfully copies corruption.", sid, cell(s.Response))
+			if s.Runbook != "" {
+				w.f(" Runbook: [%s](runbooks/%s.md).", s.Runbook, s.Runbook)
+			}
+			w.f("\n\n")
+		}
+	}
+	if !found {
+		w.f("The plan declares no data-corruption path.\n\n")
+	}
+}
+
+func strategyMonitoring(w *mdWriter, p *plan.Plan) {
+	w.f("## 5. Monitoring and readiness alerts\n\n")
+	var rows [][]string
+	for _, id := range plan.Keys(p.Alerts) {
+		a := p.Alerts[id]
+		threshold := "—"
+		if t, ok := p.AlertThreshold(id); ok {
+			threshold = t.Human()
+		}
+		watches := a.Replication + a.Component + a.Runbook
+		rows = append(rows, []string{id, a.Kind, cell(watches), threshold, dur(a.For), cell(strings.Join(p.AlertTiers(id), ", "))})
+	}
+	w.table([]string{"alert", "kind", "watches", "threshold", "for", "guards tiers"}, rows)
+}
+
+func strategyGameDays(w *mdWriter, p *plan.Plan, o StrategyOptions) {
+	w.f("## 6. Game days\n\n")
+	if g := p.GameDays; g != nil {
+		var cad []string
+		for _, t := range plan.Keys(g.Cadence) {
+			cad = append(cad, fmt.Sprintf("%s every %s", t, g.Cadence[t].Human()))
+		}
+		w.f("Cadence: %s.\n\n", strings.Join(cad, "; "))
+		var rows [][]string
+		for _, s := range g.Schedule {
+			rows = append(rows, []string{s.Date.String(), cell(s.Scenario), cell(s.Runbook), s.Environment})
+		}
+		if len(rows) > 0 {
+			w.f("### Scheduled\n\n")
+			w.table([]string{"date", "scenario", "runbook", "environment"}, rows)
+		}
+	}
+	w.f("### Recorded drills\n\n")
+	var rows [][]string
+	ids := plan.Keys(p.Drills)
+	slices.SortStableFunc(ids, func(a, b string) int { return p.Drills[a].Date.Compare(p.Drills[b].Date.Time) })
+	for _, id := range ids {
+		d := p.Drills[id]
+		var rto, rpo string = "—", "—"
+		if d.Measured != nil {
+			rto, rpo = dur(d.Measured.RTO), dur(d.Measured.RPO)
+		}
+		target := "—"
+		if r, _, ok := p.StrictestRTO(p.RunbookTiers(d.Runbook)); ok {
+			target = r.Human()
+		}
+		rows = append(rows, []string{d.Date.String(), cell(d.Runbook), d.Environment, d.Outcome, rto, target, rpo})
+	}
+	if len(rows) == 0 {
+		w.f("None recorded.\n\n")
+		return
+	}
+	w.table([]string{"date", "runbook", "environment", "outcome", "measured RTO", "strictest tier RTO", "measured RPO"}, rows)
+}
+
+func strategyComms(w *mdWriter, p *plan.Plan) {
+	w.f("## 7. Communications\n\n")
+	var rows [][]string
+	for _, id := range plan.Keys(p.Comms) {
+		c := p.Comms[id]
+		reviewed := "**not reviewed**"
+		if c.Review != nil {
+			reviewed = fmt.Sprintf("%s, %s", cell(c.Review.By), c.Review.Date)
+		}
+		rows = append(rows, []string{id, c.Audience, c.Phase, cell(c.Channel), reviewed})
+	}
+	w.table([]string{"template", "audience", "phase", "channel", "reviewed"}, rows)
+}
+
+func strategyCost(w *mdWriter, p *plan.Plan) {
+	w.f("## 8. Cost\n\n")
+	if p.Cost == nil {
+		w.f("The plan states no cost model.\n\n")
+		return
+	}
+	var monthly, hourly float64
+	for _, it := range p.Cost.SteadyState {
+		monthly += it.Monthly
+	}
+	for _, it := range p.Cost.DRState {
+		hourly += it.PerHour
+	}
+	cur := p.Cost.Currency
+	w.f("Steady state %s per month; a declared DR adds %s per hour (%s per day). Details: [cost.md](cost.md).\n\n",
+		money(monthly, cur), money(hourly, cur), money(hourly*24, cur))
+}
+
+func strategyOwner(w *mdWriter, p *plan.Plan, o StrategyOptions) {
+	w.f("## 9. Owner and review\n\n")
+	if p.Owner != nil {
+		w.f("Owned by %s (%s), team %s; contact %s.\n\n", inline(p.Owner.Person), inline(p.Owner.Role), inline(p.Owner.Team), inline(p.Owner.Contact))
+	} else {
+		w.f("The plan names no owner.\n\n")
+	}
+	if r := p.Review; r != nil {
+		w.f("Reviewed every %s; last reviewed %s; next review due %s.", r.Cadence.Human(), r.LastReviewed, r.Due())
+		if o.Now.After(r.Due().Time) {
+			w.f(" **The document has expired.**")
+		}
+		w.f("\n")
+	}
+	if p.Version != "" {
+		w.f("\nDocument version %s.\n", inline(p.Version))
+	}
+}
+
+func dur(d *plan.Duration) string {
+	if d == nil {
+		return "—"
+	}
+	return d.Human()
+}
