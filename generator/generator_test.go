@@ -250,3 +250,38 @@ func mustPlan(t *testing.T, p *plan.Plan) Files {
 	}
 	return f
 }
+
+func TestCommsFilesOrderFlow(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := CommsFiles(p)
+	// Every template for every in-scope scenario, and nothing else.
+	inScope := 0
+	for _, s := range p.Scenarios {
+		if s.InScope {
+			inScope++
+		}
+	}
+	if len(files) != inScope*len(p.Comms) {
+		t.Errorf("%d comms files, want %d scenarios x %d templates", len(files), inScope, len(p.Comms))
+	}
+	got := files["comms/region-failure/status-page-declared.md"]
+	golden(t, "orderflow/comms/region-failure/status-page-declared.md", got)
+	for name, data := range files {
+		// Plan facts are always filled; only incident fields stay blank.
+		for _, m := range placeholderRE.FindAllString(string(data), -1) {
+			t.Errorf("%s: placeholder %s left unmarked", name, m)
+		}
+		if bytes.Contains(data, []byte("[[system]]")) || bytes.Contains(data, []byte("[[affected_services]]")) || bytes.Contains(data, []byte("[[rto]]")) {
+			t.Errorf("%s: a plan fact was left blank", name)
+		}
+	}
+	subject, body, unfilled := FillComms(p.Comms["status-page-declared"], map[string]string{
+		"system": "OrderFlow", "incident.start_time": "03:12", "incident.next_update": "03:45", "affected_services": "Checkout",
+	})
+	if len(unfilled) != 0 || !strings.Contains(body, "since 03:12 UTC") || subject != "Investigating: OrderFlow disruption" {
+		t.Errorf("FillComms: %q %q %v", subject, body, unfilled)
+	}
+}

@@ -21,6 +21,9 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 	for _, id := range plan.Keys(p.Runbooks) {
 		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)
 	}
+	if err := files.Add("", CommsFiles(p)); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

@@ -12,6 +12,7 @@ const APIVersion = "drplan/v1"
 type Plan struct {
 	APIVersion  string `json:"apiVersion"`
 	Name        string `json:"name"`
+	System      string `json:"system,omitempty"`
 	Title       string `json:"title,omitempty"`
 	Description string `json:"description,omitempty"`
 	Version     string `json:"version,omitempty"`
