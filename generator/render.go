@@ -16,9 +16,10 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 		return nil, err
 	}
 	files := Files{
-		"strategy.md":   strategy,
-		"strategy.html": html,
-		"cost.md":       CostMarkdown(p),
+		"strategy.md":      strategy,
+		"strategy.html":    html,
+		"cost.md":          CostMarkdown(p),
+		"architecture.dot": ArchitectureDOT(p),
 	}
 	for _, id := range plan.Keys(p.Runbooks) {
 		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)
