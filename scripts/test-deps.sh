@@ -7,6 +7,8 @@ set -euo pipefail
 # missing (naming it); under CI=true they fail instead, so it must be here.
 declare -A packages=(
 	[git]=git
+	# generator/alerts: promtool check rules / test rules on the rendered alerts.
+	[promtool]=prometheus
 )
 
 missing=()
