@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/drplan/drplan/generator/alerts"
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/report"
 )
@@ -25,6 +26,13 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)
 	}
 	if err := files.Add("", CommsFiles(p)); err != nil {
+		return nil, err
+	}
+	rules, err := alerts.Files(p, alerts.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("alert rules: %w", err)
+	}
+	if err := files.Add("alerts", rules); err != nil {
 		return nil, err
 	}
 	return files, nil
