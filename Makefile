@@ -5,12 +5,19 @@ PKGS      := ./...
 # Bounded so that `make test` stays well inside CI's budget.
 FUZZTIME  ?= 20s
 
-.PHONY: all build test test-deps lint bench fuzz validate clean
+.PHONY: all build render test test-deps lint bench fuzz validate clean
 
 all: lint test build
 
+# drplan and its diagram helper, side by side: render finds the helper
+# next to drplan (it is a separate binary so that only rendering pays the
+# Graphviz library's start-up).
 build:
-	$(GO) build -o $(BIN) ./cmd/drplan
+	$(GO) build -o bin/ ./cmd/drplan ./cmd/drplan-diagram
+
+# The main job: render the reference plan into out/.
+render: build
+	$(BIN) render plans/orderflow -o out
 
 # Installs what the tests need when it is missing, then runs every test.
 test: test-deps

@@ -17,7 +17,7 @@ func ArchitectureDOT(p *plan.Plan) []byte {
 	var b strings.Builder
 	b.WriteString("digraph architecture {\n")
 	fmt.Fprintf(&b, "  graph [label=%s, labelloc=t, fontname=\"Helvetica\", fontsize=16, rankdir=LR, nodesep=0.35, ranksep=1.1, compound=true];\n", dotQuote(title(p)))
-	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=\"rounded,filled\", fillcolor=\"#ffffff\", shape=box];\n")
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=\"rounded,filled\", fillcolor=\"#ffffff\", shape=box, margin=\"0.25,0.1\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n\n")
 
 	promoted := map[string]bool{}
@@ -68,7 +68,7 @@ func ArchitectureDOT(p *plan.Plan) []byte {
 			writeComponent(&b, p, id, "    ")
 		}
 		if len(inBoundary) > 0 {
-			b.WriteString("    subgraph cluster_promotion {\n      label=\"promotion boundary: promoted in a region failover\"; style=\"dashed,bold\"; color=\"#c2410c\"; fontcolor=\"#c2410c\";\n")
+			b.WriteString("    subgraph cluster_promotion {\n      label=\"promotion boundary\"; style=\"dashed,bold\"; color=\"#c2410c\"; fontcolor=\"#c2410c\";\n")
 			for _, id := range inBoundary {
 				writeComponent(&b, p, id, "      ")
 			}

@@ -11,6 +11,15 @@ import (
 
 // Plan renders every artefact of one plan, paths relative to its folder.
 func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
+	dot := ArchitectureDOT(p)
+	var svg []byte
+	if o.SVG != nil {
+		var err error
+		if svg, err = o.SVG(dot); err != nil {
+			return nil, fmt.Errorf("architecture diagram: %w", err)
+		}
+		o.Diagram = "architecture.svg"
+	}
 	strategy := StrategyMarkdown(p, o)
 	html, err := HTMLPage(title(p), strategy)
 	if err != nil {
@@ -20,7 +29,10 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 		"strategy.md":      strategy,
 		"strategy.html":    html,
 		"cost.md":          CostMarkdown(p),
-		"architecture.dot": ArchitectureDOT(p),
+		"architecture.dot": dot,
+	}
+	if svg != nil {
+		files["architecture.svg"] = svg
 	}
 	for _, id := range plan.Keys(p.Runbooks) {
 		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)

@@ -18,6 +18,11 @@ type StrategyOptions struct {
 	Now time.Time
 	// Findings are the plan's lint findings, summarised at the top.
 	Findings []report.Finding
+	// SVG renders DOT as SVG (drplan runs the drplan-diagram helper);
+	// without it no SVG is written.
+	SVG func(dot []byte) ([]byte, error)
+	// Diagram is the architecture diagram's file, embedded when set.
+	Diagram string
 }
 
 // StrategyMarkdown renders strategy.md, the DR Strategy Document: what each
@@ -32,7 +37,7 @@ func StrategyMarkdown(p *plan.Plan, o StrategyOptions) []byte {
 	}
 	strategySummary(w, p, o)
 	strategyObjectives(w, p)
-	strategyArchitecture(w, p)
+	strategyArchitecture(w, p, o)
 	strategyScope(w, p)
 	strategyRunbooks(w, p)
 	strategyMonitoring(w, p)
@@ -138,8 +143,12 @@ func strategyObjectives(w *mdWriter, p *plan.Plan) {
 	w.table([]string{"tier", "role", "name", "date", "state"}, srows)
 }
 
-func strategyArchitecture(w *mdWriter, p *plan.Plan) {
+func strategyArchitecture(w *mdWriter, p *plan.Plan, o StrategyOptions) {
 	w.f("## 2. Architecture\n\n")
+	if o.Diagram != "" {
+		w.f("![Architecture: regions, components, replication paths, DNS failover and the promotion boundary](%s)\n\n", o.Diagram)
+		w.f("Replication: solid = synchronous, dashed = asynchronous, dotted = backup copy. Source: [architecture.dot](architecture.dot).\n\n")
+	}
 	var rrows [][]string
 	for _, id := range plan.Keys(p.Regions) {
 		rrows = append(rrows, []string{id, cell(p.Regions[id].Role), cell(p.Regions[id].Description)})

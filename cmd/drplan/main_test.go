@@ -1,16 +1,36 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/drplan/drplan/diagram"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"drplan": func() { os.Exit(int(Main(os.Args[1:], defaultStreams()))) },
+		// The diagram helper, so that render's scripts run it for real;
+		// only this test binary links go-graphviz, not drplan.
+		"drplan-diagram": func() {
+			dot, err := io.ReadAll(os.Stdin)
+			if err == nil {
+				var svg []byte
+				if svg, err = diagram.SVG(dot); err == nil {
+					_, err = os.Stdout.Write(svg)
+				}
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "drplan-diagram:", err)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		},
 	})
 }
 

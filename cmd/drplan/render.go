@@ -27,8 +27,11 @@ func newRenderCmd(s Streams, runF func(*RenderOptions) error) *cobra.Command {
 		Use:   "render PATH... -o DIR",
 		Short: "Render plans into the documents auditors and on-call engineers read",
 		Long: `Render each plan into DIR/<plan-name>/: the DR Strategy Document
-(strategy.md and strategy.html, with the plan's lint status), the runbooks as
-the 3 AM view (runbooks/<id>.md) and the cost model (cost.md). Output is deterministic, and
+(strategy.md and strategy.html, with the plan's lint status), the
+architecture diagram (architecture.svg, drawn by the drplan-diagram helper,
+and its DOT source), the runbooks as the 3 AM view (runbooks/<id>.md),
+communication templates per scenario (comms/), Prometheus alert rules with
+promtool tests (alerts/) and the cost model (cost.md). Output is deterministic, and
 DIR is replaced whole and atomically: a failed render leaves it as it was.
 An invalid plan renders nothing and exits 2.`,
 		Example: `  drplan render plans/orderflow -o out`,
@@ -72,11 +75,15 @@ func renderRun(opts *RenderOptions) error {
 	if bad {
 		return &exitError{ExitInvalid, fmt.Errorf("nothing rendered: fix the plans above")}
 	}
+	helper, err := findDiagramHelper()
+	if err != nil {
+		return &exitError{ExitInvalid, err}
+	}
 	// The strategy document states the plan's lint status as of --now.
 	var sopts []generator.StrategyOptions
 	for _, p := range plans {
 		findings, _ := lint.Lint(p, lint.Options{Now: opts.Now})
-		sopts = append(sopts, generator.StrategyOptions{Now: opts.Now, Findings: findings})
+		sopts = append(sopts, generator.StrategyOptions{Now: opts.Now, Findings: findings, SVG: renderSVG(helper)})
 	}
 	files, err := generator.Plans(plans, sopts)
 	if err == nil {
