@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
+	"regexp"
 	"testing"
 )
 
@@ -47,5 +49,27 @@ func TestSVG(t *testing.T) {
 	}
 	if _, err := SVG([]byte("digraph { a -> ")); err == nil {
 		t.Error("broken DOT rendered without an error")
+	}
+}
+
+// The OrderFlow diagram shows every component and replication path.
+func TestOrderFlowSVG(t *testing.T) {
+	dot, err := os.ReadFile("../generator/testdata/orderflow/architecture.dot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := SVG(dot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(t, svg)
+	want := regexp.MustCompile(`id="((?:component|path)-[^"]+)"`).FindAllSubmatch(dot, -1)
+	if len(want) < 20 {
+		t.Fatalf("only %d ids in the DOT source", len(want))
+	}
+	for _, m := range want {
+		if !got[string(m[1])] {
+			t.Errorf("SVG lacks %s", m[1])
+		}
 	}
 }

@@ -285,3 +285,36 @@ func TestCommsFilesOrderFlow(t *testing.T) {
 		t.Errorf("FillComms: %q %q %v", subject, body, unfilled)
 	}
 }
+
+// Every artefact of OrderFlow is pinned by a golden file, and a second
+// render is byte-identical.
+func TestRenderOrderFlowGolden(t *testing.T) {
+	p, err := schema.Load("../plans/orderflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	findings, _ := lint.Lint(p, lint.Options{Now: now})
+	o := []StrategyOptions{{Now: now, Findings: findings}}
+	files, err := Plans([]*plan.Plan{p}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Plans([]*plan.Plan{p}, o)
+	for name, data := range files {
+		golden(t, "render/"+name, data)
+		if !bytes.Equal(data, again[name]) {
+			t.Errorf("%s differs between two renders", name)
+		}
+	}
+	// No golden file is left over from an artefact that is gone.
+	filepath.WalkDir("testdata/render", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel("testdata/render", path)
+			if _, ok := files[filepath.ToSlash(rel)]; !ok {
+				t.Errorf("stale golden file %s", path)
+			}
+		}
+		return nil
+	})
+}
