@@ -2064,8 +2064,14 @@ func (g *gen) emitAlerts() {
 	}
 	var alerts []alert
 	for _, r := range g.repls {
-		alerts = append(alerts, alert{id: "lag-" + r.id, kind: "replication-lag", title: "Replication of " + r.id + " is behind its RPO",
-			severity: r.severity, ref: r.id, refKind: "replication", forDur: "5m"})
+		a := alert{id: "lag-" + r.id, kind: "replication-lag", title: "Replication of " + r.id + " is behind its RPO",
+			severity: r.severity, ref: r.id, refKind: "replication", forDur: "5m"}
+		if r.mode == "backup-copy" {
+			// A vault-to-vault copy carries no tier's RPO to derive from:
+			// two missed daily copies is the alarm.
+			a.threshold = "2d"
+		}
+		alerts = append(alerts, a)
 	}
 	alerts = append(alerts,
 		alert{id: "backup-freshness-use1", kind: "backup-freshness", title: "No recent recovery point in acme-vault-use1",
