@@ -352,3 +352,34 @@ func (c *Component) IsImmutable() bool {
 	}
 	return c.AWS.VaultLock == "compliance"
 }
+
+// LatestDate is the most recent date the plan records (its review, a
+// sign-off, a drill, a template review): the date a rendering describes
+// when no other is given, so that the same plan renders the same bytes.
+func (p *Plan) LatestDate() Date {
+	var latest Date
+	see := func(d Date) {
+		if d.After(latest.Time) {
+			latest = d
+		}
+	}
+	if p.Review != nil {
+		see(p.Review.LastReviewed)
+	}
+	for _, t := range p.Tiers {
+		if t.SignOff != nil {
+			for _, s := range t.SignOff.Given {
+				see(s.Date)
+			}
+		}
+	}
+	for _, d := range p.Drills {
+		see(d.Date)
+	}
+	for _, c := range p.Comms {
+		if c.Review != nil {
+			see(c.Review.Date)
+		}
+	}
+	return latest
+}

@@ -170,3 +170,17 @@ func TestSourcePos(t *testing.T) {
 		t.Errorf("Pos.String = %q", got)
 	}
 }
+
+func TestLatestDate(t *testing.T) {
+	p := digestPlan()
+	if !p.LatestDate().IsZero() {
+		t.Error("a plan with no dates has a latest date")
+	}
+	d1, _ := ParseDate("2026-10-15")
+	d2, _ := ParseDate("2026-11-02")
+	p.Review = &Review{LastReviewed: d1}
+	p.Drills = map[string]*Drill{"x": {Date: d2}}
+	if got := p.LatestDate().String(); got != "2026-11-02" {
+		t.Errorf("LatestDate = %s", got)
+	}
+}

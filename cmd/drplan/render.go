@@ -38,9 +38,11 @@ An invalid plan renders nothing and exits 2.`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			var err error
-			if opts.Now, err = parseNow(now); err != nil {
-				return err
+			if now != "" {
+				var err error
+				if opts.Now, err = parseNow(now); err != nil {
+					return err
+				}
 			}
 			if opts.Out == "" {
 				return usageError("`--output` (-o) is required")
@@ -52,7 +54,7 @@ An invalid plan renders nothing and exits 2.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "directory to render into (replaced whole)")
-	cmd.Flags().StringVar(&now, "now", "", "render dates (review due, lint status) as of YYYY-MM-DD (default: today)")
+	cmd.Flags().StringVar(&now, "now", "", "render dates (review due, lint status) as of YYYY-MM-DD (default: the latest date the plan records)")
 	return cmd
 }
 
@@ -82,8 +84,14 @@ func renderRun(opts *RenderOptions) error {
 	// The strategy document states the plan's lint status as of --now.
 	var sopts []generator.StrategyOptions
 	for _, p := range plans {
-		findings, _ := lint.Lint(p, lint.Options{Now: opts.Now})
-		sopts = append(sopts, generator.StrategyOptions{Now: opts.Now, Findings: findings, SVG: renderSVG(helper)})
+		// Without --now a plan is rendered as of the latest date it
+		// records, never the clock: the same plan renders the same bytes.
+		asOf := opts.Now
+		if asOf.IsZero() {
+			asOf = p.LatestDate().Time
+		}
+		findings, _ := lint.Lint(p, lint.Options{Now: asOf})
+		sopts = append(sopts, generator.StrategyOptions{Now: asOf, Findings: findings, SVG: renderSVG(helper)})
 	}
 	files, err := generator.Plans(plans, sopts)
 	if err == nil {
