@@ -9,6 +9,8 @@ declare -A packages=(
 	[git]=git
 	# generator/alerts: promtool check rules / test rules on the rendered alerts.
 	[promtool]=prometheus
+	# metrics, drill push: drill results pushed to a real Pushgateway.
+	[prometheus-pushgateway]=prometheus-pushgateway
 )
 
 missing=()
