@@ -1,0 +1,92 @@
+package exporter
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/drplan/drplan/report"
+)
+
+var (
+	descReviewDue = prometheus.NewDesc("drplan_plan_review_due_timestamp_seconds",
+		"When the plan is due for review (its last review plus its cadence), in Unix seconds.",
+		[]string{"plan"}, nil)
+	descLastDrill = prometheus.NewDesc("drplan_drill_last_timestamp_seconds",
+		"Date of the runbook's latest recorded drill, whatever its outcome, in Unix seconds; 0 if never drilled.",
+		[]string{"plan", "runbook"}, nil)
+	descLastSuccess = prometheus.NewDesc("drplan_drill_last_success_timestamp_seconds",
+		"Date of the runbook's latest drill with outcome success, in Unix seconds; 0 if none.",
+		[]string{"plan", "runbook"}, nil)
+	descRTO = prometheus.NewDesc("drplan_drill_measured_rto_seconds",
+		"Recovery time measured by the runbook's latest drill, in seconds.",
+		[]string{"plan", "runbook"}, nil)
+	descRPO = prometheus.NewDesc("drplan_drill_measured_rpo_seconds",
+		"Data loss window measured by the runbook's latest drill, in seconds.",
+		[]string{"plan", "runbook"}, nil)
+	descFindings = prometheus.NewDesc("drplan_lint_findings",
+		"Open (unsuppressed) drplan lint findings by severity, as of the plan's last load.",
+		[]string{"plan", "severity"}, nil)
+	descLoadOK = prometheus.NewDesc("drplan_plan_load_ok",
+		"1 if the plan's files loaded and validated at the last attempt, 0 if not (the plan's other metrics are then those of its last good load).",
+		[]string{"plan_path"}, nil)
+)
+
+// collector reports the exporter's state as it is at each scrape.
+type collector struct{ e *Exporter }
+
+func (collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descReviewDue, descLastDrill, descLastSuccess, descRTO, descRPO, descFindings, descLoadOK} {
+		ch <- d
+	}
+}
+
+func (c collector) Collect(ch chan<- prometheus.Metric) {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	// Two paths holding plans of the same name would report the same series
+	// twice, which fails the whole scrape: the first one given wins.
+	seen := map[string]bool{}
+	for _, ps := range c.e.plans {
+		gauge(descLoadOK, boolValue(ps.ok), ps.label)
+		s := ps.snap
+		if s == nil || seen[s.name] {
+			continue
+		}
+		seen[s.name] = true
+		if !s.reviewDue.IsZero() {
+			gauge(descReviewDue, unix(s.reviewDue), s.name)
+		}
+		for sev := report.Info; sev <= report.Error; sev++ {
+			gauge(descFindings, float64(s.findings[sev]), s.name, sev.String())
+		}
+		for _, rb := range s.runbooks {
+			gauge(descLastDrill, unix(rb.lastDrill), s.name, rb.id)
+			gauge(descLastSuccess, unix(rb.lastSuccess), s.name, rb.id)
+			if rb.rto != nil {
+				gauge(descRTO, rb.rto.Seconds(), s.name, rb.id)
+			}
+			if rb.rpo != nil {
+				gauge(descRPO, rb.rpo.Seconds(), s.name, rb.id)
+			}
+		}
+	}
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// unix is t in Unix seconds, 0 for the zero time.
+func unix(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.Unix())
+}
