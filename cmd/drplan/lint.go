@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,7 @@ as warnings with accept: [...] where the plan states a gap knowingly.`,
 			if opts.FailOn, err = report.ParseSeverity(failOn); err != nil {
 				return usageError("`--fail-on`: %v", err)
 			}
-			if !contains(report.Formats(), opts.Format) {
+			if !slices.Contains(report.Formats(), opts.Format) {
 				return usageError("`--format` must be one of %s", strings.Join(report.Formats(), ", "))
 			}
 			if opts.Now, err = parseNow(now); err != nil {
@@ -181,15 +182,6 @@ func colorWanted(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func containsFold(list []string, s string) bool {
