@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/drplan/drplan/generator/alerts"
+	"github.com/drplan/drplan/generator/bundle"
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/report"
 )
@@ -36,6 +37,13 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 	}
 	for _, id := range plan.Keys(p.Runbooks) {
 		files["runbooks/"+id+".md"] = RunbookMarkdown(p, id)
+		b, err := bundle.Files(p, id)
+		if err != nil {
+			return nil, fmt.Errorf("runbook %s bundle: %w", id, err)
+		}
+		if err := files.Add("bundle/"+id, b); err != nil {
+			return nil, err
+		}
 	}
 	if err := files.Add("", CommsFiles(p)); err != nil {
 		return nil, err

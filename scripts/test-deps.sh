@@ -11,6 +11,8 @@ declare -A packages=(
 	[promtool]=prometheus
 	# metrics, drill push: drill results pushed to a real Pushgateway.
 	[prometheus-pushgateway]=prometheus-pushgateway
+	# generator/bundle: shellcheck -s sh on the rendered runbook bundles.
+	[shellcheck]=shellcheck
 )
 
 missing=()
