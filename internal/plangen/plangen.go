@@ -784,7 +784,7 @@ func stepDNSFlip(g *gen, rb *runbook, p *pair, s *step) {
 func stepHealth(g *gen, rb *runbook, p *pair, s *step) {
 	s.slug, s.owner = "check-health", "sre-oncall"
 	s.title = "Check the public health endpoint from outside AWS"
-	s.command = `for i in 1 2 3 4 5; do
+	s.command = `for _ in 1 2 3 4 5; do
   curl -fsS --max-time 5 https://api.acme.example/healthz | jq -r .status
   sleep 10
 done | sort | uniq -c`
@@ -798,7 +798,7 @@ func stepSmoke(g *gen, rb *runbook, p *pair, s *step) {
 	s.slug, s.owner = "run-smoke-tests", "qa-oncall"
 	s.title = "Run the synthetic customer journeys"
 	s.command = `kubectl --context platform-eks-usw2 -n smoke create job \
-  --from=cronjob/customer-journeys smoke-$(date +%s)
+  --from=cronjob/customer-journeys "smoke-$(date +%s)"
 kubectl --context platform-eks-usw2 -n smoke wait job -l app=customer-journeys \
   --for=condition=complete --timeout=600s`
 	s.expect = `condition met`
