@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/drplan/drplan/internal/plangen"
+	"github.com/drplan/drplan/internal/testtool"
 	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/schema"
@@ -364,14 +365,7 @@ func TestQuoting(t *testing.T) {
 
 func lookPromtool(t *testing.T) string {
 	t.Helper()
-	path, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("promtool not installed (Debian package prometheus; scripts/test-deps.sh installs it)")
-		}
-		t.Skip("promtool not installed (Debian package prometheus)")
-	}
-	return path
+	return testtool.Need(t, "promtool", "prometheus")
 }
 
 // promtool writes files to a directory and runs promtool check rules and
