@@ -54,7 +54,7 @@ func TestSVG(t *testing.T) {
 
 // The OrderFlow diagram shows every component and replication path.
 func TestOrderFlowSVG(t *testing.T) {
-	dot, err := os.ReadFile("../generator/testdata/orderflow/architecture.dot")
+	dot, err := os.ReadFile("../generator/testdata/render/orderflow/architecture.dot")
 	if err != nil {
 		t.Fatal(err)
 	}

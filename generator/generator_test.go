@@ -113,7 +113,6 @@ func TestCostMarkdownOrderFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := CostMarkdown(p)
-	golden(t, "orderflow/cost.md", got)
 	// The seed's figures carry through: Tier 0 at $120,000/min for 60 s.
 	if !bytes.Contains(got, []byte("| tier0 (Checkout & Payments) | 60 s | USD 120,000 | USD 120,000 |")) {
 		t.Errorf("tier0 exposure row missing:\n%s", got)
@@ -133,10 +132,6 @@ func TestRunbookMarkdownOrderFlow(t *testing.T) {
 	p, err := schema.Load("../plans/orderflow")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, id := range []string{"region-failover", "pitr-restore", "ransomware-restore"} {
-		got := RunbookMarkdown(p, id)
-		golden(t, "orderflow/runbooks/"+id+".md", got)
 	}
 	got := string(RunbookMarkdown(p, "region-failover"))
 	for _, want := range []string{
@@ -178,7 +173,6 @@ func TestStrategyOrderFlow(t *testing.T) {
 	o := StrategyOptions{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
 	o.Findings, _ = lint.Lint(p, lint.Options{Now: o.Now})
 	md := StrategyMarkdown(p, o)
-	golden(t, "orderflow/strategy.md", md)
 	for _, want := range []string{
 		"- **Lint** (as of 2026-11-25): 0 errors, 12 warnings, 0 info.",
 		"| tier0: Checkout & Payments | 60 s | 0 | active-passive | automated | checkout, payments |",
@@ -267,8 +261,6 @@ func TestCommsFilesOrderFlow(t *testing.T) {
 	if len(files) != inScope*len(p.Comms) {
 		t.Errorf("%d comms files, want %d scenarios x %d templates", len(files), inScope, len(p.Comms))
 	}
-	got := files["comms/region-failure/status-page-declared.md"]
-	golden(t, "orderflow/comms/region-failure/status-page-declared.md", got)
 	for name, data := range files {
 		// Plan facts are always filled; only incident fields stay blank.
 		for _, m := range placeholderRE.FindAllString(string(data), -1) {
