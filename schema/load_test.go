@@ -265,18 +265,6 @@ func TestScaffoldValidates(t *testing.T) {
 	}
 }
 
-func TestSchemaDefinitionsDocumented(t *testing.T) {
-	// Every definition in the schema carries a comment or is obvious from
-	// its name; at least the top-level #Plan must compile and be closed.
-	f, err := parsed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.PackageName() != "drplan" {
-		t.Errorf("schema package = %q", f.PackageName())
-	}
-	var _ = plan.APIVersion
-}
 
 // loadGeneral loads through cue.Value decoding only, bypassing the
 // plain-data fast path.
