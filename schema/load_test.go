@@ -265,7 +265,6 @@ func TestScaffoldValidates(t *testing.T) {
 	}
 }
 
-
 // loadGeneral loads through cue.Value decoding only, bypassing the
 // plain-data fast path.
 func loadGeneral(t *testing.T, paths ...string) *plan.Plan {
