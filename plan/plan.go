@@ -367,6 +367,7 @@ type Step struct {
 	Rollback     *Rollback     `json:"rollback,omitempty"`
 	Irreversible string        `json:"irreversible,omitempty"`
 	Recovers     []string      `json:"recovers,omitempty"`
+	Measures     []string      `json:"measures,omitempty"`
 	Suppress     []Suppression `json:"suppress,omitempty"`
 	Accept       []Suppression `json:"accept,omitempty"`
 }
@@ -451,8 +452,9 @@ type Drill struct {
 
 // Measured is what a drill measured against the objectives.
 type Measured struct {
-	RTO *Duration `json:"rto,omitempty"`
-	RPO *Duration `json:"rpo,omitempty"`
+	RTO        *Duration `json:"rto,omitempty"`
+	RPO        *Duration `json:"rpo,omitempty"`
+	LostWrites *int      `json:"lostWrites,omitempty"`
 }
 
 // DrillStep is one step's timing in a drill.

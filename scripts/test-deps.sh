@@ -13,9 +13,17 @@ declare -A packages=(
 	[prometheus-pushgateway]=prometheus-pushgateway
 	# generator/bundle: shellcheck -s sh on the rendered runbook bundles.
 	[shellcheck]=shellcheck
+	# site: the auditor site loaded in headless Chromium (chromedp).
+	[chromium]=chromium
 )
 
 missing=()
+# plans/locallab: a real PostgreSQL primary/standby pair for the failover
+# drill. Debian keeps the server binaries off PATH, under
+# /usr/lib/postgresql/<major>/bin.
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+	missing+=(postgresql)
+fi
 for tool in "${!packages[@]}"; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("${packages[$tool]}")
 done
