@@ -27,9 +27,12 @@ const RunFile = "run.sh"
 
 // Manifest is the content of manifest.json.
 type Manifest struct {
-	Format        string         `json:"format"`
-	Plan          string         `json:"plan"`
-	Runbook       Runbook        `json:"runbook"`
+	Format  string  `json:"format"`
+	Plan    string  `json:"plan"`
+	Runbook Runbook `json:"runbook"`
+	// Scenarios are the plan's scenarios this runbook answers: a drill of
+	// it records one of them.
+	Scenarios     []string       `json:"scenarios,omitempty"`
 	RTO           *RTO           `json:"rto,omitempty"`
 	Preconditions []Precondition `json:"preconditions"`
 	Steps         []Step         `json:"steps"`
@@ -71,9 +74,12 @@ type Step struct {
 	TimeoutSeconds int64     `json:"timeoutSeconds,omitempty"`
 	Expect         string    `json:"expect,omitempty"`
 	Recovers       []string  `json:"recovers,omitempty"`
-	Rollback       string    `json:"rollback,omitempty"`
-	RollbackExpect string    `json:"rollbackExpect,omitempty"`
-	Irreversible   string    `json:"irreversible,omitempty"`
+	// Measures names what the step's output reports for the drill record
+	// ("drplan-measure: rpo=1.5s" lines).
+	Measures       []string `json:"measures,omitempty"`
+	Rollback       string   `json:"rollback,omitempty"`
+	RollbackExpect string   `json:"rollbackExpect,omitempty"`
+	Irreversible   string   `json:"irreversible,omitempty"`
 }
 
 // Approval is a gate the step waits at for a role's go-ahead.
@@ -96,6 +102,7 @@ func Files(p *plan.Plan, runbookID string) (map[string][]byte, error) {
 		Runbook:       Runbook{ID: runbookID, Title: rb.Title},
 		Preconditions: []Precondition{},
 		Steps:         []Step{},
+		Scenarios:     p.RunbookScenarios(runbookID),
 	}
 	if rto, tier, ok := p.StrictestRTO(p.RunbookTiers(runbookID)); ok {
 		m.RTO = &RTO{Seconds: int64(rto.Seconds()), Text: rto.String(), Tier: tier}
@@ -108,7 +115,7 @@ func Files(p *plan.Plan, runbookID string) (map[string][]byte, error) {
 		m.Preconditions = append(m.Preconditions, mp)
 	}
 	for i, s := range rb.Steps {
-		st := Step{Number: s.Number, ID: s.ID, Title: s.Title, After: []string{}, Expect: s.Expect, Recovers: s.Recovers, Irreversible: s.Irreversible}
+		st := Step{Number: s.Number, ID: s.ID, Title: s.Title, After: []string{}, Expect: s.Expect, Recovers: s.Recovers, Measures: s.Measures, Irreversible: s.Irreversible}
 		for _, j := range rb.StepDeps(i) {
 			st.After = append(st.After, rb.Steps[j].ID)
 		}
