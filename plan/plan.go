@@ -40,6 +40,9 @@ type Plan struct {
 
 	// Source says where the plan was loaded from and where each node is.
 	Source *Source `json:"-"`
+	// Package is the CUE package of the plan's files ("" for YAML or JSON):
+	// a file drplan adds to the plan, such as a drill record, joins it.
+	Package string `json:"-"`
 
 	derived *derivedIndex
 }

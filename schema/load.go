@@ -233,6 +233,7 @@ func (l *loader) load(dir string, files []string) (*plan.Plan, error) {
 		src.Set("", plan.Pos{File: files[0], Line: 1, Col: 1})
 	}
 	p.Source = src
+	p.Package = pkg
 	for _, prob := range p.CheckReferences() {
 		l.errs.add(p.Source.Pos(prob.Path), prob.Path, "%s", prob.Msg)
 	}
