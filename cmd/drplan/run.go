@@ -309,5 +309,3 @@ func oneOf(list []string, s string) bool {
 	}
 	return false
 }
-
-
