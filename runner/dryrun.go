@@ -32,7 +32,7 @@ func (b *Bundle) Waves() [][]int {
 // runs nothing.
 func PrintPlan(w io.Writer, b *Bundle) {
 	m := &b.Manifest
-	fmt.Fprintf(w, "Dry run: runbook %s (%s), plan %s, %d steps. Nothing is executed.\n", m.Runbook.ID, m.Runbook.Title, m.Plan, len(m.Steps))
+	fmt.Fprintf(w, "Dry run: runbook %s (%s), plan %s, %s. Nothing is executed.\n", m.Runbook.ID, m.Runbook.Title, m.Plan, plural(len(m.Steps), "step"))
 	if m.RTO != nil {
 		fmt.Fprintf(w, "RTO target: %s (tier %s)\n", m.RTO.Text, m.RTO.Tier)
 	}

@@ -567,7 +567,7 @@ func (r *Runner) finish(outcome, note string) (*Result, error) {
 	r.say("")
 	switch outcome {
 	case RunSuccess:
-		r.say("Runbook %s done: %d steps, %s.", r.b.Manifest.Runbook.ID, len(st.Done()), r.elapsed())
+		r.say("Runbook %s done: %s, %s.", r.b.Manifest.Runbook.ID, plural(len(st.Done()), "step"), r.elapsed())
 	case RunFailed:
 		r.say("Runbook %s FAILED at %s.", r.b.Manifest.Runbook.ID, strings.Join(res.Failed, ", "))
 	default:
@@ -617,6 +617,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
