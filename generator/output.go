@@ -28,6 +28,18 @@ func (f Files) Add(prefix string, sub Files) error {
 	return nil
 }
 
+// Sub returns the files under dir, with paths relative to it.
+func (f Files) Sub(dir string) Files {
+	sub := Files{}
+	prefix := strings.TrimSuffix(dir, "/") + "/"
+	for name, data := range f {
+		if rest, ok := strings.CutPrefix(name, prefix); ok {
+			sub[rest] = data
+		}
+	}
+	return sub
+}
+
 // cleanRel returns name as a clean relative path inside the output
 // directory, or an error: generated names come partly from plan content.
 func cleanRel(name string) (string, error) {
