@@ -1,0 +1,651 @@
+package verify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+)
+
+// Config is how verify reaches AWS.
+type Config struct {
+	// Profile and Region override the shared config's; the credential chain
+	// is the SDK's own (environment, profiles, SSO, instance roles).
+	Profile string
+	Region  string
+	// Concurrency bounds the fetches in flight across all regions.
+	Concurrency int
+	// MaxAttempts and MaxBackoff tune the adaptive retryer; zero keeps
+	// verify's defaults (8 attempts, 20 s).
+	MaxAttempts int
+	MaxBackoff  time.Duration
+	// Progress, when set, is told how many fetches are done out of how many.
+	Progress func(done, total int)
+}
+
+// clients are one region's API clients, built once per region.
+type clients struct {
+	region string
+	rds    *rds.Client
+	s3     *s3.Client
+	eks    *eks.Client
+	kafka  *kafka.Client
+	ec     *elasticache.Client
+	backup *backup.Client
+	r53    *route53.Client
+	cw     *cloudwatch.Client
+}
+
+// session holds the shared SDK config and a client set per region.
+type session struct {
+	base    aws.Config
+	mu      sync.Mutex
+	regions map[string]*clients
+}
+
+func newSession(ctx context.Context, cfg Config) (*session, error) {
+	attempts := cfg.MaxAttempts
+	if attempts == 0 {
+		attempts = 8
+	}
+	backoff := cfg.MaxBackoff
+	if backoff == 0 {
+		backoff = 20 * time.Second
+	}
+	conc := max(cfg.Concurrency, 1)
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+					so.MaxAttempts = attempts
+					so.MaxBackoff = backoff
+					// Throttling is to be waited out, not failed: the
+					// adaptive token bucket already slows the client, and
+					// the retry quota would otherwise turn a burst of 429s
+					// into "could not verify" for healthy resources. The
+					// overall --timeout still bounds the run.
+					so.RateLimiter = ratelimit.None
+				})
+			})
+		}),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = conc
+		})),
+	}
+	if cfg.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+	}
+	if cfg.Region != "" {
+		opts = append(opts, config.WithRegion(cfg.Region))
+	}
+	base, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	if base.Region == "" {
+		base.Region = "us-east-1"
+	}
+	return &session{base: base, regions: map[string]*clients{}}, nil
+}
+
+func (s *session) clients(region string) *clients {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.regions[region]; ok {
+		return c
+	}
+	cfg := s.base.Copy()
+	cfg.Region = region
+	c := &clients{
+		region: region,
+		rds:    rds.NewFromConfig(cfg),
+		s3:     s3.NewFromConfig(cfg),
+		eks:    eks.NewFromConfig(cfg),
+		kafka:  kafka.NewFromConfig(cfg),
+		ec:     elasticache.NewFromConfig(cfg),
+		backup: backup.NewFromConfig(cfg),
+		r53:    route53.NewFromConfig(cfg),
+		cw:     cloudwatch.NewFromConfig(cfg),
+	}
+	s.regions[region] = c
+	return c
+}
+
+// notFound are the error codes with which AWS says an object does not exist.
+var notFound = []string{
+	"DBClusterNotFoundFault", "GlobalClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
+	"NoSuchBucket", "ResourceNotFoundException", "NotFoundException",
+	"ReplicationGroupNotFoundFault", "GlobalReplicationGroupNotFoundFault",
+	"NoSuchHostedZone", "NoSuchHealthCheck",
+}
+
+var errNotFound = errors.New("not found")
+
+// callError names the operation and region of a failed call, and keeps
+// AWS's code and message (never the request's credentials).
+func callError(op Operation, region string, err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if slices.Contains(notFound, ae.ErrorCode()) {
+			return errNotFound
+		}
+		return fmt.Errorf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage())
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%s in %s: no answer before the --timeout", op, region)
+	}
+	return fmt.Errorf("%s in %s: %v", op, region, err)
+}
+
+// fetcher reads one kind of object.
+type fetcher func(ctx context.Context, c *clients, id string) (any, error)
+
+var fetchers = map[string]fetcher{
+	kindGlobalCluster:   fetchGlobalCluster,
+	kindDBCluster:       fetchDBCluster,
+	kindDBInstance:      fetchDBInstance,
+	kindBucket:          nil, // set in init: it reads other regions' buckets too
+	kindEKSCluster:      fetchEKSCluster,
+	kindNodeGroup:       fetchNodeGroup,
+	kindMSKCluster:      fetchMSKCluster,
+	kindMSKReplicators:  fetchMSKReplicators,
+	kindReplGroup:       fetchReplGroup,
+	kindGlobalDatastore: fetchGlobalDatastore,
+	kindBackupPlan:      fetchBackupPlan,
+	kindBackupVault:     fetchBackupVault,
+	kindHostedZone:      fetchHostedZone,
+	kindFailover:        fetchFailover,
+	kindMetric:          fetchMetric,
+}
+
+// collect runs the fetches, cfg.Concurrency at a time, into obs. A fetch
+// that fails records why; it never stops the others.
+func collect(ctx context.Context, s *session, keys []fetchKey, obs *Observed, cfg Config, done *atomic.Int64, total int) {
+	conc := max(cfg.Concurrency, 1)
+	results := make([]*Resource, len(keys))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(conc, len(keys)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				k := keys[i]
+				results[i] = runFetch(ctx, s, k)
+				n := done.Add(1)
+				if cfg.Progress != nil {
+					cfg.Progress(int(n), total)
+				}
+			}
+		}()
+	}
+	for i := range keys {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, r := range results {
+		obs.add(r)
+	}
+}
+
+func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
+	r := &Resource{Kind: k.Kind, Region: k.Region, ID: k.ID}
+	f := fetchers[k.Kind]
+	if k.Kind == kindBucket {
+		f = func(ctx context.Context, c *clients, id string) (any, error) { return fetchBucket(ctx, s, c, id) }
+	}
+	v, err := f(ctx, s.clients(k.Region), k.ID)
+	switch {
+	case errors.Is(err, errNotFound):
+		return r
+	case err != nil:
+		r.Error = err.Error()
+		return r
+	case v == nil:
+		return r
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	r.Found, r.Value = true, b
+	return r
+}
+
+func fetchGlobalCluster(ctx context.Context, c *clients, id string) (any, error) {
+	out, err := c.rds.DescribeGlobalClusters(ctx, &rds.DescribeGlobalClustersInput{GlobalClusterIdentifier: aws.String(id)})
+	if err != nil {
+		return nil, callError(opDescribeGlobalClusters, c.region, err)
+	}
+	for _, g := range out.GlobalClusters {
+		if aws.ToString(g.GlobalClusterIdentifier) != id {
+			continue
+		}
+		v := &GlobalCluster{ID: id, Status: aws.ToString(g.Status), Engine: aws.ToString(g.Engine), DeletionProtection: aws.ToBool(g.DeletionProtection), Members: []GlobalMember{}}
+		for _, m := range g.GlobalClusterMembers {
+			v.Members = append(v.Members, GlobalMember{ClusterARN: aws.ToString(m.DBClusterArn), Writer: aws.ToBool(m.IsWriter)})
+		}
+		return v, nil
+	}
+	return nil, errNotFound
+}
+
+func fetchDBCluster(ctx context.Context, c *clients, id string) (any, error) {
+	out, err := c.rds.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(id)})
+	if err != nil {
+		return nil, callError(opDescribeDBClusters, c.region, err)
+	}
+	for _, d := range out.DBClusters {
+		if aws.ToString(d.DBClusterIdentifier) != id {
+			continue
+		}
+		v := &DBCluster{
+			ID: id, ARN: aws.ToString(d.DBClusterArn), Status: aws.ToString(d.Status),
+			BackupRetentionDays: int(aws.ToInt32(d.BackupRetentionPeriod)),
+			DeletionProtection:  aws.ToBool(d.DeletionProtection),
+			Members:             []ClusterMember{},
+		}
+		for _, m := range d.DBClusterMembers {
+			v.Members = append(v.Members, ClusterMember{InstanceID: aws.ToString(m.DBInstanceIdentifier), Writer: aws.ToBool(m.IsClusterWriter)})
+		}
+		return v, nil
+	}
+	return nil, errNotFound
+}
+
+func fetchDBInstance(ctx context.Context, c *clients, id string) (any, error) {
+	out, err := c.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
+	if err != nil {
+		return nil, callError(opDescribeDBInstances, c.region, err)
+	}
+	for _, d := range out.DBInstances {
+		if aws.ToString(d.DBInstanceIdentifier) != id {
+			continue
+		}
+		return &DBInstance{
+			ID: id, Status: aws.ToString(d.DBInstanceStatus),
+			BackupRetentionDays: int(aws.ToInt32(d.BackupRetentionPeriod)),
+			DeletionProtection:  aws.ToBool(d.DeletionProtection),
+			MultiAZ:             aws.ToBool(d.MultiAZ),
+			ReadReplicas:        d.ReadReplicaDBInstanceIdentifiers,
+		}, nil
+	}
+	return nil, errNotFound
+}
+
+func fetchBucket(ctx context.Context, s *session, c *clients, name string) (any, error) {
+	ver, err := c.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
+	if err != nil {
+		return nil, callError(opGetBucketVersioning, c.region, err)
+	}
+	b := &Bucket{Name: name, Versioning: string(ver.Status)}
+	lock, err := c.s3.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(name)})
+	switch {
+	case isCode(err, "ObjectLockConfigurationNotFoundError"):
+	case err != nil:
+		b.ObjectLockError = callError(opGetObjectLockConfiguration, c.region, err).Error()
+	case lock.ObjectLockConfiguration != nil:
+		b.ObjectLock = string(lock.ObjectLockConfiguration.ObjectLockEnabled)
+		if r := lock.ObjectLockConfiguration.Rule; r != nil && r.DefaultRetention != nil {
+			b.LockMode = string(r.DefaultRetention.Mode)
+			b.LockDays = int(aws.ToInt32(r.DefaultRetention.Days))
+			b.LockYears = int(aws.ToInt32(r.DefaultRetention.Years))
+		}
+	}
+	repl, err := c.s3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(name)})
+	switch {
+	case isCode(err, "ReplicationConfigurationNotFoundError"):
+	case err != nil:
+		b.ReplicationError = callError(opGetBucketReplication, c.region, err).Error()
+	case repl.ReplicationConfiguration != nil:
+		for _, r := range repl.ReplicationConfiguration.Rules {
+			rule := ReplicationRule{ID: aws.ToString(r.ID), Status: string(r.Status)}
+			if d := r.Destination; d != nil {
+				rule.DestinationBucket = bucketFromARN(aws.ToString(d.Bucket))
+				rule.RTC = d.ReplicationTime != nil && d.ReplicationTime.Status == "Enabled"
+			}
+			if rule.DestinationBucket != "" {
+				// The destination's region is only known to the bucket
+				// itself; ask it, through this region's endpoint.
+				loc, err := c.s3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(rule.DestinationBucket)})
+				if err != nil {
+					rule.RegionError = callError(opGetBucketLocation, c.region, err).Error()
+				} else {
+					rule.DestinationRegion = string(loc.LocationConstraint)
+					if rule.DestinationRegion == "" {
+						rule.DestinationRegion = "us-east-1" // S3 reports us-east-1 as no constraint
+					}
+				}
+			}
+			b.Replication = append(b.Replication, rule)
+		}
+	}
+	return b, nil
+}
+
+func isCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
+}
+
+// bucketFromARN reads arn:aws:s3:::NAME (or a bare name).
+func bucketFromARN(arn string) string {
+	if i := strings.LastIndex(arn, ":::"); i >= 0 {
+		return arn[i+3:]
+	}
+	return arn
+}
+
+func fetchEKSCluster(ctx context.Context, c *clients, name string) (any, error) {
+	out, err := c.eks.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+	if err != nil {
+		return nil, callError(opDescribeCluster, c.region, err)
+	}
+	if out.Cluster == nil {
+		return nil, errNotFound
+	}
+	return &EKSCluster{Name: name, Status: string(out.Cluster.Status), Version: aws.ToString(out.Cluster.Version)}, nil
+}
+
+func fetchNodeGroup(ctx context.Context, c *clients, id string) (any, error) {
+	cluster, ng, _ := strings.Cut(id, "/")
+	out, err := c.eks.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(ng)})
+	if err != nil {
+		return nil, callError(opDescribeNodegroup, c.region, err)
+	}
+	if out.Nodegroup == nil {
+		return nil, errNotFound
+	}
+	v := &NodeGroup{Cluster: cluster, Name: ng, Status: string(out.Nodegroup.Status)}
+	if sc := out.Nodegroup.ScalingConfig; sc != nil {
+		v.Desired, v.Min, v.Max = int(aws.ToInt32(sc.DesiredSize)), int(aws.ToInt32(sc.MinSize)), int(aws.ToInt32(sc.MaxSize))
+	}
+	return v, nil
+}
+
+func fetchMSKCluster(ctx context.Context, c *clients, name string) (any, error) {
+	p := kafka.NewListClustersV2Paginator(c.kafka, &kafka.ListClustersV2Input{ClusterNameFilter: aws.String(name)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, callError(opListClustersV2, c.region, err)
+		}
+		// The filter matches prefixes; only the exact name is this cluster.
+		for _, cl := range out.ClusterInfoList {
+			if aws.ToString(cl.ClusterName) == name {
+				return &MSKCluster{Name: name, ARN: aws.ToString(cl.ClusterArn), State: string(cl.State)}, nil
+			}
+		}
+	}
+	return nil, errNotFound
+}
+
+func fetchMSKReplicators(ctx context.Context, c *clients, _ string) (any, error) {
+	v := &MSKReplicators{Replicators: []MSKReplicator{}}
+	p := kafka.NewListReplicatorsPaginator(c.kafka, &kafka.ListReplicatorsInput{})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, callError(opListReplicators, c.region, err)
+		}
+		for _, r := range out.Replicators {
+			rep := MSKReplicator{Name: aws.ToString(r.ReplicatorName), ARN: aws.ToString(r.ReplicatorArn), State: string(r.ReplicatorState), Clusters: []string{}}
+			for _, k := range r.KafkaClustersSummary {
+				if k.AmazonMskCluster != nil {
+					rep.Clusters = append(rep.Clusters, aws.ToString(k.AmazonMskCluster.MskClusterArn))
+				}
+			}
+			v.Replicators = append(v.Replicators, rep)
+		}
+	}
+	return v, nil
+}
+
+func fetchReplGroup(ctx context.Context, c *clients, id string) (any, error) {
+	out, err := c.ec.DescribeReplicationGroups(ctx, &elasticache.DescribeReplicationGroupsInput{ReplicationGroupId: aws.String(id)})
+	if err != nil {
+		return nil, callError(opDescribeRepGroup, c.region, err)
+	}
+	for _, g := range out.ReplicationGroups {
+		if aws.ToString(g.ReplicationGroupId) != id {
+			continue
+		}
+		v := &ReplicationGroup{ID: id, Status: aws.ToString(g.Status), AutomaticFailover: string(g.AutomaticFailover), MultiAZ: string(g.MultiAZ)}
+		if gi := g.GlobalReplicationGroupInfo; gi != nil {
+			v.GlobalDatastoreID, v.GlobalRole = aws.ToString(gi.GlobalReplicationGroupId), aws.ToString(gi.GlobalReplicationGroupMemberRole)
+		}
+		return v, nil
+	}
+	return nil, errNotFound
+}
+
+func fetchGlobalDatastore(ctx context.Context, c *clients, id string) (any, error) {
+	out, err := c.ec.DescribeGlobalReplicationGroups(ctx, &elasticache.DescribeGlobalReplicationGroupsInput{GlobalReplicationGroupId: aws.String(id), ShowMemberInfo: aws.Bool(true)})
+	if err != nil {
+		return nil, callError(opDescribeGlobalRG, c.region, err)
+	}
+	for _, g := range out.GlobalReplicationGroups {
+		if aws.ToString(g.GlobalReplicationGroupId) != id {
+			continue
+		}
+		v := &GlobalDatastore{ID: id, Status: aws.ToString(g.Status), Members: []GlobalDatastoreMember{}}
+		for _, m := range g.Members {
+			v.Members = append(v.Members, GlobalDatastoreMember{
+				ReplicationGroupID: aws.ToString(m.ReplicationGroupId), Region: aws.ToString(m.ReplicationGroupRegion),
+				Role: aws.ToString(m.Role), Status: aws.ToString(m.Status),
+			})
+		}
+		return v, nil
+	}
+	return nil, errNotFound
+}
+
+func fetchBackupPlan(ctx context.Context, c *clients, name string) (any, error) {
+	var id string
+	p := backup.NewListBackupPlansPaginator(c.backup, &backup.ListBackupPlansInput{})
+	for id == "" && p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, callError(opListBackupPlans, c.region, err)
+		}
+		for _, bp := range out.BackupPlansList {
+			if aws.ToString(bp.BackupPlanName) == name {
+				id = aws.ToString(bp.BackupPlanId)
+				break
+			}
+		}
+	}
+	if id == "" {
+		return nil, errNotFound
+	}
+	out, err := c.backup.GetBackupPlan(ctx, &backup.GetBackupPlanInput{BackupPlanId: aws.String(id)})
+	if err != nil {
+		return nil, callError(opGetBackupPlan, c.region, err)
+	}
+	v := &BackupPlan{Name: name, ID: id, Rules: []BackupRule{}}
+	if out.BackupPlan != nil {
+		for _, r := range out.BackupPlan.Rules {
+			rule := BackupRule{Name: aws.ToString(r.RuleName), Schedule: aws.ToString(r.ScheduleExpression), TargetVault: aws.ToString(r.TargetBackupVaultName), Continuous: aws.ToBool(r.EnableContinuousBackup)}
+			for _, ca := range r.CopyActions {
+				rule.CopyTo = append(rule.CopyTo, aws.ToString(ca.DestinationBackupVaultArn))
+			}
+			v.Rules = append(v.Rules, rule)
+		}
+	}
+	return v, nil
+}
+
+func fetchBackupVault(ctx context.Context, c *clients, name string) (any, error) {
+	out, err := c.backup.DescribeBackupVault(ctx, &backup.DescribeBackupVaultInput{BackupVaultName: aws.String(name)})
+	if err != nil {
+		return nil, callError(opDescribeBackupVault, c.region, err)
+	}
+	v := &BackupVault{Name: name, Locked: aws.ToBool(out.Locked), MinRetentionDays: int(aws.ToInt64(out.MinRetentionDays))}
+	if out.LockDate != nil {
+		t := out.LockDate.UTC()
+		v.LockDate = &t
+	}
+	return v, nil
+}
+
+func fetchHostedZone(ctx context.Context, c *clients, id string) (any, error) {
+	out, err := c.r53.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: aws.String(id)})
+	if err != nil {
+		return nil, callError(opGetHostedZone, c.region, err)
+	}
+	if out.HostedZone == nil {
+		return nil, errNotFound
+	}
+	return &HostedZone{ID: strings.TrimPrefix(aws.ToString(out.HostedZone.Id), "/hostedzone/"), Name: aws.ToString(out.HostedZone.Name)}, nil
+}
+
+// failoverID is the fetch ID of a failover record pair.
+func failoverID(zone, name, typ string) string { return zone + "|" + name + "|" + typ }
+
+func fetchFailover(ctx context.Context, c *clients, id string) (any, error) {
+	parts := strings.SplitN(id, "|", 3)
+	zone, name, typ := parts[0], fqdn(parts[1]), parts[2]
+	v := &Failover{Records: []DNSRecord{}}
+	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(zone), StartRecordName: aws.String(name), StartRecordType: r53types.RRType(typ)}
+	// Records are sorted by name then type: read from the start record
+	// until past it.
+	for more := true; more; {
+		out, err := c.r53.ListResourceRecordSets(ctx, in)
+		if err != nil {
+			return nil, callError(opListResourceRecordSets, c.region, err)
+		}
+		for _, rr := range out.ResourceRecordSets {
+			if !strings.EqualFold(fqdn(aws.ToString(rr.Name)), name) || string(rr.Type) != typ {
+				more = false
+				break
+			}
+			rec := DNSRecord{Name: aws.ToString(rr.Name), Type: string(rr.Type), SetID: aws.ToString(rr.SetIdentifier), Failover: string(rr.Failover), HealthCheckID: aws.ToString(rr.HealthCheckId)}
+			if rr.AliasTarget != nil {
+				rec.Target = aws.ToString(rr.AliasTarget.DNSName)
+			} else if len(rr.ResourceRecords) > 0 {
+				rec.Target = aws.ToString(rr.ResourceRecords[0].Value)
+			}
+			v.Records = append(v.Records, rec)
+		}
+		if !out.IsTruncated {
+			break
+		}
+		in.StartRecordName, in.StartRecordType, in.StartRecordIdentifier = out.NextRecordName, out.NextRecordType, out.NextRecordIdentifier
+	}
+	for _, rec := range v.Records {
+		if rec.HealthCheckID == "" || slices.ContainsFunc(v.HealthChecks, func(h HealthCheck) bool { return h.ID == rec.HealthCheckID }) {
+			continue
+		}
+		v.HealthChecks = append(v.HealthChecks, fetchHealthCheck(ctx, c, rec.HealthCheckID))
+	}
+	return v, nil
+}
+
+func fetchHealthCheck(ctx context.Context, c *clients, id string) HealthCheck {
+	hc := HealthCheck{ID: id}
+	out, err := c.r53.GetHealthCheck(ctx, &route53.GetHealthCheckInput{HealthCheckId: aws.String(id)})
+	if err != nil {
+		if err = callError(opGetHealthCheck, c.region, err); errors.Is(err, errNotFound) {
+			err = fmt.Errorf("health check %s does not exist", id)
+		}
+		hc.Error = err.Error()
+		return hc
+	}
+	if out.HealthCheck != nil && out.HealthCheck.HealthCheckConfig != nil {
+		cfg := out.HealthCheck.HealthCheckConfig
+		hc.Type, hc.Path = string(cfg.Type), aws.ToString(cfg.ResourcePath)
+		hc.Interval, hc.FailureThreshold = int(aws.ToInt32(cfg.RequestInterval)), int(aws.ToInt32(cfg.FailureThreshold))
+	}
+	st, err := c.r53.GetHealthCheckStatus(ctx, &route53.GetHealthCheckStatusInput{HealthCheckId: aws.String(id)})
+	if err != nil {
+		hc.StatusError = callError(opGetHealthCheckStatus, c.region, err).Error()
+		return hc
+	}
+	for _, o := range st.HealthCheckObservations {
+		hc.Checkers++
+		if o.StatusReport != nil && strings.HasPrefix(aws.ToString(o.StatusReport.Status), "Success") {
+			hc.Healthy++
+		}
+	}
+	return hc
+}
+
+func fqdn(name string) string {
+	if strings.HasSuffix(name, ".") {
+		return name
+	}
+	return name + "."
+}
+
+// metricID is the fetch ID of a metric: namespace|name|dim=value,...
+func metricID(namespace, name string, dims ...string) string {
+	return namespace + "|" + name + "|" + strings.Join(dims, ",")
+}
+
+// metricWindow is how far back verify looks for the current lag.
+const metricWindow = 15 * time.Minute
+
+func fetchMetric(ctx context.Context, c *clients, id string) (any, error) {
+	parts := strings.SplitN(id, "|", 3)
+	var dims []cwtypes.Dimension
+	for _, d := range strings.Split(parts[2], ",") {
+		k, v, _ := strings.Cut(d, "=")
+		dims = append(dims, cwtypes.Dimension{Name: aws.String(k), Value: aws.String(v)})
+	}
+	end := time.Now().UTC().Truncate(time.Minute)
+	out, err := c.cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(end.Add(-metricWindow)),
+		EndTime:   aws.Time(end),
+		ScanBy:    cwtypes.ScanByTimestampDescending,
+		MetricDataQueries: []cwtypes.MetricDataQuery{{
+			Id: aws.String("lag"),
+			MetricStat: &cwtypes.MetricStat{
+				Metric: &cwtypes.Metric{Namespace: aws.String(parts[0]), MetricName: aws.String(parts[1]), Dimensions: dims},
+				Period: aws.Int32(60),
+				Stat:   aws.String("Maximum"),
+			},
+		}},
+	})
+	if err != nil {
+		return nil, callError(opGetMetricData, c.region, err)
+	}
+	v := &Metric{}
+	for _, r := range out.MetricDataResults {
+		for i, val := range r.Values {
+			if i >= len(r.Timestamps) {
+				break
+			}
+			v.Points++
+			v.Maximum = max(v.Maximum, val)
+			if ts := r.Timestamps[i]; ts.After(v.At) {
+				v.At, v.Latest = ts.UTC(), val
+			}
+		}
+	}
+	return v, nil
+}
