@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/drplan/drplan/plan"
 )
 
 // Waves groups the steps by when they can start: every step of a wave
@@ -64,7 +66,7 @@ func PrintPlan(w io.Writer, b *Bundle) {
 				}
 			}
 			if s.TimeoutSeconds > 0 {
-				fmt.Fprintf(w, "    timeout: %s\n", time.Duration(s.TimeoutSeconds)*time.Second)
+				fmt.Fprintf(w, "    timeout: %s\n", plan.Duration{Duration: time.Duration(s.TimeoutSeconds) * time.Second})
 			}
 			if s.Expect != "" {
 				fmt.Fprintf(w, "    expect: /%s/\n", s.Expect)

@@ -363,7 +363,7 @@ func (r *Runner) prepare(ctx context.Context, s *bundle.Step) (bool, string, err
 		r.say("   Irreversible: %s", s.Irreversible)
 	}
 	if s.TimeoutSeconds > 0 {
-		r.say("   Timeout: %s", time.Duration(s.TimeoutSeconds)*time.Second)
+		r.say("   Timeout: %s", plan.Duration{Duration: time.Duration(s.TimeoutSeconds) * time.Second})
 	}
 	if s.Approval != nil {
 		r.say("   Approval gate: %s must approve. %s", s.Approval.Role, s.Approval.Reason)
@@ -411,7 +411,7 @@ func (r *Runner) stepEnded(d stepDone) (bool, error) {
 		e.Message = "interrupted by the operator"
 	case res.TimedOut:
 		e.Outcome = OutcomeTimeout
-		e.Message = fmt.Sprintf("timed out after %s", time.Duration(s.TimeoutSeconds)*time.Second)
+		e.Message = fmt.Sprintf("timed out after %s", plan.Duration{Duration: time.Duration(s.TimeoutSeconds) * time.Second})
 	case res.Err != nil:
 		e.Outcome = OutcomeFailed
 		e.Message = res.Err.Error()
