@@ -74,7 +74,11 @@ type Runner struct {
 	info  RunInfo
 	state *DrillState
 
-	in    *bufio.Reader
+	in       *bufio.Reader
+	readOnce sync.Once
+	answers  chan string
+	// ctx is the run's: cancelled by Ctrl-C.
+	ctx   context.Context
 	outMu sync.Mutex
 	start time.Time
 	// onRecord writes the drill record; nil when the run has no target.
@@ -148,7 +152,7 @@ func newRunner(b *Bundle, j *Journal, info RunInfo, o Options) *Runner {
 	if o.Err == nil {
 		o.Err = io.Discard
 	}
-	return &Runner{b: b, o: o, j: j, info: info, in: bufio.NewReader(o.In), start: time.Now()}
+	return &Runner{b: b, o: o, j: j, info: info, in: bufio.NewReader(o.In), start: time.Now(), ctx: context.Background()}
 }
 
 // Info is the run's fixed description.
@@ -174,17 +178,42 @@ func (r *Runner) say(format string, a ...any) {
 
 // ask prints a question and reads a yes or no; no answer (end of input)
 // is no, so an unattended run never goes further than it was told to.
+// Ctrl-C while waiting is no as well: the run stops instead of hanging on
+// a question nobody will answer.
 func (r *Runner) ask(question string) bool {
 	r.outMu.Lock()
 	fmt.Fprintf(r.o.Err, "%s [y/N] ", question)
 	r.outMu.Unlock()
-	line, err := r.in.ReadString('\n')
-	answer := strings.TrimSpace(line)
-	if err != nil && answer == "" {
+	r.readOnce.Do(func() {
+		// One reader for the whole run, so that an answer typed while a
+		// question was being abandoned is not lost to the next one.
+		r.answers = make(chan string)
+		go func() {
+			defer close(r.answers)
+			for {
+				line, err := r.in.ReadString('\n')
+				if line != "" || err == nil {
+					r.answers <- line
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	})
+	var line string
+	var ok bool
+	select {
+	case line, ok = <-r.answers:
+	case <-r.ctx.Done():
+		r.say("")
+		return false
+	}
+	if !ok {
 		r.say("(no answer: standard input is closed)")
 		return false
 	}
-	switch strings.ToLower(answer) {
+	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return true
 	}
@@ -211,6 +240,7 @@ type stepDone struct {
 // drill record written. ctx cancelled is Ctrl-C: running steps are
 // stopped, the interruption journaled, and the run can be resumed.
 func (r *Runner) Run(ctx context.Context) (*Result, error) {
+	r.ctx = ctx
 	m := &r.b.Manifest
 	st := r.state
 	if st.Finished != "" && (st.RecordWritten != "" || r.onRecord == nil) {
@@ -273,6 +303,12 @@ func (r *Runner) schedule(ctx context.Context) (outcome, note string, err error)
 				}
 				if !go1 {
 					stopping = why
+					if ctx.Err() != nil {
+						stopping = "interrupted"
+						if err := r.journal(Entry{Type: EntryInterrupted, Message: "interrupted by the operator at a question"}); err != nil {
+							return "", "", err
+						}
+					}
 					break
 				}
 				launched[s.ID] = true

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/drplan/drplan/generator/bundle"
 	"github.com/drplan/drplan/plan"
@@ -444,4 +446,49 @@ func TestWavesAndDryRunPlan(t *testing.T) {
 	if !strings.Contains(buf.String(), "Wave 2 (2 steps in parallel):") || f.ran(t) != nil {
 		t.Errorf("plan:\n%s", buf.String())
 	}
+}
+
+func TestInterruptAtAQuestionStops(t *testing.T) {
+	f := newFixture(t, step(1, "a", `true`, `irreversible: "test"`))
+	pr, pw, _ := os.Pipe()
+	defer pw.Close()
+	errb := &syncBuffer{}
+	rn, err := New(f.bundle, RunInfo{Operator: "T", Environment: "local"}, filepath.Join(f.work, "j.jsonl"), Options{In: pr, Err: errb, Env: f.env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rn.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	// Nobody answers; Ctrl-C comes while the question waits.
+	go func() {
+		for !strings.Contains(errb.String(), "Run step 1? [y/N]") {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	res, err := rn.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != RunAborted || res.Note != "interrupted by the operator" || f.ran(t) != nil {
+		t.Fatalf("outcome %s %q, ran %v", res.Outcome, res.Note, f.ran(t))
+	}
+}
+
+// syncBuffer is a buffer a test reads while the runner writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
