@@ -50,8 +50,12 @@ func (c *comparer) presence(kind, path, subject string, inBase, inHead bool, wha
 }
 
 func joinWords(subject, verb, what string) string {
-	if what == "" {
+	switch {
+	case what == "":
 		return subject + " " + verb
+	case strings.HasPrefix(what, "in "):
+		// "in tier0", "in scope": reads on without a colon.
+		return subject + " " + verb + " " + what
 	}
 	return subject + " " + verb + ": " + what
 }
