@@ -160,6 +160,9 @@ up() {
 	fi
 	mkdir -p "$dir"
 	bin=$(pgbin)
+	# A failed up stops the servers it started: nothing runs half-made.
+	made=0
+	trap 'if [ "$made" = 0 ]; then stop_nodes immediate; fi' EXIT
 	script=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 
 	mkdir "$dir/bin"
@@ -168,8 +171,9 @@ up() {
 	done
 
 	# pg-a: the primary. trust on 127.0.0.1 only: the lab has no secrets
-	# and listens nowhere else.
-	"$bin/initdb" -D "$dir/pg-a" -U lab --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 ||
+	# and listens nowhere else. --no-sync: a lab that dies with its machine
+	# is made again, so its first files need not wait for the disk.
+	"$bin/initdb" -D "$dir/pg-a" -U lab --auth=trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log" >&2; die "initdb failed"; }
 	configure "$dir/pg-a"
 	forced=0
@@ -192,7 +196,7 @@ EOF
 
 	# pg-b: the hot standby, cloned from pg-a; -R writes primary_conninfo
 	# and standby.signal.
-	"$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U lab -D "$dir/pg-b" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+	"$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U lab -D "$dir/pg-b" -R -X stream -c fast --no-sync >"$dir/basebackup.log" 2>&1 ||
 		{ cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
 	forced=0
 	port=${LAB_STANDBY_PORT:-}
@@ -238,6 +242,7 @@ EOF
 	nohup sh "$script" writer "$dir" </dev/null >>"$dir/writer.log" 2>&1 &
 	echo $! >"$dir/writer.pid"
 
+	made=1
 	echo "lab up in $dir: pg-a (primary) on 127.0.0.1:$primary_port, pg-b (hot standby) on 127.0.0.1:$standby_port, writer pid $(cat "$dir/writer.pid")"
 	echo "export DRPLAN_LAB=$(quote "$dir")"
 }
@@ -286,6 +291,20 @@ writer() {
 	done
 }
 
+# stop_nodes stops whichever of the lab's servers is running, in mode $1
+# (fast, falling back to immediate, or immediate).
+stop_nodes() {
+	for node in pg-b pg-a; do
+		[ -f "$dir/$node/postmaster.pid" ] || continue
+		if [ "$1" = fast ]; then
+			"$bin/pg_ctl" -D "$dir/$node" -m fast -w -t 20 stop >/dev/null 2>&1 || true
+		fi
+		if [ -f "$dir/$node/postmaster.pid" ]; then
+			"$bin/pg_ctl" -D "$dir/$node" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
+		fi
+	done
+}
+
 # running succeeds when the process in pid file $1 is alive.
 running() {
 	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
@@ -305,11 +324,9 @@ down() {
 		fi
 	fi
 	rm -f "$dir/writer.pid"
+	bin=$LAB_PGBIN
+	stop_nodes fast
 	for node in pg-a pg-b; do
-		if [ -f "$dir/$node/postmaster.pid" ]; then
-			"$LAB_PGBIN/pg_ctl" -D "$dir/$node" -m fast -w -t 20 stop >/dev/null 2>&1 ||
-				"$LAB_PGBIN/pg_ctl" -D "$dir/$node" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
-		fi
 		if [ -f "$dir/$node/postmaster.pid" ]; then
 			die "$node did not stop (see $dir/$node.log)"
 		fi
