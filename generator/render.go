@@ -2,12 +2,10 @@ package generator
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/drplan/drplan/generator/alerts"
 	"github.com/drplan/drplan/generator/bundle"
 	"github.com/drplan/drplan/plan"
-	"github.com/drplan/drplan/report"
 )
 
 // Plan renders every artefact of one plan, paths relative to its folder.
@@ -59,7 +57,8 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 }
 
 // Plans renders several plans, each into a folder named after it; opts
-// gives each plan's strategy options, in order.
+// gives each plan's strategy options, in order. The index of the plans is
+// the auditor site's (package site), which shows them with their evidence.
 func Plans(plans []*plan.Plan, opts []StrategyOptions) (Files, error) {
 	out := Files{}
 	seen := map[string]bool{}
@@ -76,46 +75,5 @@ func Plans(plans []*plan.Plan, opts []StrategyOptions) (Files, error) {
 			return nil, err
 		}
 	}
-	index, err := HTMLPage("DR plans", IndexMarkdown(plans, opts))
-	if err != nil {
-		return nil, err
-	}
-	out["index.html"] = index
 	return out, nil
-}
-
-// IndexMarkdown lists the rendered plans: owner, review due, objectives
-// and lint status, each linking to its strategy document.
-func IndexMarkdown(plans []*plan.Plan, opts []StrategyOptions) []byte {
-	w := &mdWriter{}
-	w.f("# DR plans\n\n")
-	var rows [][]string
-	for i, p := range plans {
-		owner, due := "—", "—"
-		if p.Owner != nil {
-			owner = cell(p.Owner.Team + ", " + p.Owner.Person)
-		}
-		if p.Review != nil {
-			due = p.Review.Due().String()
-			if opts[i].Now.After(p.Review.Due().Time) {
-				due += " **(expired)**"
-			}
-		}
-		var objectives []string
-		for _, id := range p.TierIDs() {
-			t := p.Tiers[id]
-			objectives = append(objectives, fmt.Sprintf("%s RTO %s / RPO %s", id, dur(t.RTO), dur(t.RPO)))
-		}
-		counts := map[report.Severity]int{}
-		for _, f := range opts[i].Findings {
-			counts[f.Severity]++
-		}
-		rows = append(rows, []string{
-			fmt.Sprintf("[%s](%s/strategy.html)", cell(title(p)), p.Name), owner, due,
-			cell(strings.Join(objectives, "; ")),
-			fmt.Sprintf("%d errors, %d warnings", counts[report.Error], counts[report.Warning]),
-		})
-	}
-	w.table([]string{"plan", "owner", "review due", "objectives", "lint"}, rows)
-	return []byte(w.String())
 }
