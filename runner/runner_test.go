@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drplan/drplan/generator/bundle"
+	"github.com/drplan/drplan/internal/bundletest"
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/schema"
 )
@@ -20,19 +20,6 @@ func TestMain(m *testing.M) {
 	schema.SetCacheDir("off")
 	os.Exit(m.Run())
 }
-
-// planHead is a plan around the steps a test gives.
-const planHead = `package lab
-
-name:   "lab"
-system: "A runbook of local commands for testing drplan run"
-tiers: t1: {level: 1, title: "Tier 1", rto: "1m", rpo: "5s", strategy: "pilot-light", trigger: "manual"}
-scenarios: "disk-loss": {title: "Disk loss", class: "data-corruption", inScope: true, runbook: "restore"}
-runbooks: restore: {
-	title: "Restore the lab"
-	tiers: ["t1"]
-	steps: [
-`
 
 // fixture renders a plan whose runbook has the given steps (CUE structs)
 // and returns its bundle, the plan folder and a work folder the steps
@@ -48,33 +35,13 @@ func newFixture(t *testing.T, steps ...string) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{plan: filepath.Join(dir, "plan"), work: filepath.Join(dir, "work")}
-	for _, d := range []string{f.plan, f.work} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	src := planHead + strings.Join(steps, ",\n") + "\n]}\n"
-	if err := os.WriteFile(filepath.Join(f.plan, "plan.cue"), []byte(src), 0o644); err != nil {
+	if err := os.MkdirAll(f.work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p, err := schema.Load(f.plan)
-	if err != nil {
-		t.Fatalf("fixture plan: %v", err)
-	}
-	files, err := bundle.Files(p, "restore")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bundletest.WritePlan(t, f.plan, steps...)
 	bdir := filepath.Join(dir, "bundle")
-	for name, data := range files {
-		path := filepath.Join(bdir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bundletest.Render(t, f.plan, "restore", bdir)
+	var err error
 	if f.bundle, err = Open(bdir); err != nil {
 		t.Fatal(err)
 	}

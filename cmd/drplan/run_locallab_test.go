@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drplan/drplan/generator/bundle"
+	"github.com/drplan/drplan/internal/bundletest"
 	"github.com/drplan/drplan/internal/pglab"
 	"github.com/drplan/drplan/schema"
 )
@@ -35,18 +35,8 @@ func TestRunLocallabFailoverDrill(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(p.Drills)
-	files, err := bundle.Files(p, "failover")
-	if err != nil {
-		t.Fatal(err)
-	}
 	bdir := filepath.Join(work, "bundle")
-	for name, data := range files {
-		path := filepath.Join(bdir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bundletest.Render(t, planDir, "failover", bdir)
 	if err := lab.Chown(work); err != nil {
 		t.Fatal(err)
 	}

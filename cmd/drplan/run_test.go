@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drplan/drplan/generator/bundle"
+	"github.com/drplan/drplan/internal/bundletest"
 	"github.com/drplan/drplan/internal/testtool"
 	"github.com/drplan/drplan/runner"
 	"github.com/drplan/drplan/schema"
@@ -58,39 +58,28 @@ func newRunLab(t *testing.T, steps string) *runLab {
 	t.Setenv("DRPLAN_CACHE", "off")
 	dir := t.TempDir()
 	l := &runLab{plan: filepath.Join(dir, "plan"), bundle: filepath.Join(dir, "bundle"), work: filepath.Join(dir, "work"), journal: filepath.Join(dir, "work", "journal.jsonl")}
-	os.MkdirAll(l.plan, 0o755)
-	os.MkdirAll(l.work, 0o755)
-	src := `package lab
-
-name:   "lab"
-system: "Local commands for testing drplan run"
-tiers: t1: {level: 1, title: "Tier 1", rto: "1m", rpo: "5s", strategy: "pilot-light", trigger: "manual"}
-scenarios: "disk-loss": {title: "Disk loss", class: "data-corruption", inScope: true, runbook: "restore"}
-runbooks: restore: {
-	title: "Restore the lab"
-	tiers: ["t1"]
-	steps: [` + steps + `]
+	if err := os.MkdirAll(l.work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bundletest.WritePlan(t, l.plan, steps)
+	bundletest.Render(t, l.plan, "restore", l.bundle)
+	return l
 }
-`
-	if err := os.WriteFile(filepath.Join(l.plan, "plan.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, err := schema.Load(l.plan)
+
+// records counts the drill-record entries of a journal.
+func records(t *testing.T, journal string) int {
+	t.Helper()
+	entries, _, err := runner.ReadJournal(journal)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := bundle.Files(p, "restore")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range files {
-		path := filepath.Join(l.bundle, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
+	n := 0
+	for _, e := range entries {
+		if e.Type == runner.EntryRecord {
+			n++
 		}
 	}
-	return l
+	return n
 }
 
 func (l *runLab) command(t *testing.T, args ...string) *exec.Cmd {
@@ -180,18 +169,8 @@ func TestRunKilledMidStepResumes(t *testing.T) {
 	if n := l.ran(t); n["a"] != 1 || n["c"] != 1 || n["slow"] != 2 {
 		t.Fatalf("executions %v: a completed step ran twice, or a step never ran", n)
 	}
-	entries, _, err = runner.ReadJournal(l.journal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	records := 0
-	for _, e := range entries {
-		if e.Type == runner.EntryRecord {
-			records++
-		}
-	}
-	if records != 1 {
-		t.Errorf("%d record entries, want 1", records)
+	if n := records(t, l.journal); n != 1 {
+		t.Errorf("%d record entries, want 1", n)
 	}
 	p, err := schema.Load(l.plan)
 	if err != nil {
@@ -250,15 +229,8 @@ func TestRunKilledAtAnyMomentResumes(t *testing.T) {
 					t.Errorf("%s ran %d times (completed before the kill: %v)", id, n[id], done[id])
 				}
 			}
-			entries, _, _ = runner.ReadJournal(l.journal)
-			records := 0
-			for _, e := range entries {
-				if e.Type == runner.EntryRecord {
-					records++
-				}
-			}
-			if records != 1 {
-				t.Errorf("%d record entries", records)
+			if n := records(t, l.journal); n != 1 {
+				t.Errorf("%d record entries", n)
 			}
 			if p, err := schema.Load(l.plan); err != nil || len(p.Drills) != 1 {
 				t.Errorf("plan after resume: %v", err)
