@@ -465,10 +465,13 @@ func (c *checker) capacity(id string, comp *plan.Component) {
 		for _, ng := range pc.AWS.NodeGroups {
 			var g NodeGroup
 			probe := &evidence.Check{}
-			if !c.get(probe, kindNodeGroup, c.regionOf(pc), pc.AWS.ClusterName+"/"+ng, "node group "+ng, &g) {
+			switch {
+			case c.get(probe, kindNodeGroup, c.regionOf(pc), pc.AWS.ClusterName+"/"+ng, "node group "+ng, &g):
+				n += g.Desired
+			case probe.RuleID != RuleMissing:
 				return 0, false
 			}
-			n += g.Desired
+			// A missing node group holds no nodes; eks.nodegroup reports it.
 		}
 		return n, true
 	}

@@ -3,7 +3,6 @@ package awstest
 import (
 	"net/http"
 	"net/url"
-
 )
 
 const (
@@ -114,4 +113,3 @@ func describeGlobalReplicationGroups(w http.ResponseWriter, _ *http.Request, bod
 	queryResult(w, "DescribeGlobalReplicationGroups", ecNS, b.String())
 	return nil
 }
-

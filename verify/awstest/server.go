@@ -45,8 +45,9 @@ type Server struct {
 	// does not answer.
 	Down map[string]bool
 
-	n   atomic.Int64
-	srv *httptest.Server
+	n         atomic.Int64
+	throttled atomic.Int64
+	srv       *httptest.Server
 }
 
 // NewServer starts a server on 127.0.0.1 answering from w.
@@ -80,6 +81,9 @@ func (s *Server) Calls() []Call {
 	defer s.mu.Unlock()
 	return append([]Call(nil), s.calls...)
 }
+
+// Throttled is how many requests were answered with a throttling error.
+func (s *Server) Throttled() int { return int(s.throttled.Load()) }
 
 // ResetCalls forgets the calls received so far.
 func (s *Server) ResetCalls() {
@@ -127,6 +131,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case s.Down[region]:
 		p.fail(w, op, &apiError{503, "ServiceUnavailable", "Service is unavailable in " + region})
 	case s.ThrottleEvery > 0 && n%int64(s.ThrottleEvery) == 0:
+		s.throttled.Add(1)
 		p.fail(w, op, p.throttle)
 	case s.Deny != nil && s.Deny(call):
 		p.fail(w, op, &apiError{403, p.denied, fmt.Sprintf("User: arn:aws:iam::%s:user/verify is not authorized to perform: %s", Account, call)})
