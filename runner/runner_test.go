@@ -16,11 +16,6 @@ import (
 	"github.com/drplan/drplan/schema"
 )
 
-func TestMain(m *testing.M) {
-	schema.SetCacheDir("off")
-	os.Exit(m.Run())
-}
-
 // fixture renders a plan whose runbook has the given steps (CUE structs)
 // and returns its bundle, the plan folder and a work folder the steps
 // reach as $W.
