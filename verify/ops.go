@@ -79,15 +79,17 @@ func IAMPolicy() []byte {
 		}
 	}
 	slices.Sort(actions)
-	doc := map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Sid":      "DrplanVerifyReadOnly",
-			"Effect":   "Allow",
-			"Action":   actions,
-			"Resource": "*",
-		}},
+	// A struct, not a map, so the document reads in IAM's usual order.
+	type statement struct {
+		Sid      string
+		Effect   string
+		Action   []string
+		Resource string
 	}
+	doc := struct {
+		Version   string
+		Statement []statement
+	}{"2012-10-17", []statement{{"DrplanVerifyReadOnly", "Allow", actions, "*"}}}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		panic(err) // a fixed structure of strings always encodes

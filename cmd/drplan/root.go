@@ -123,6 +123,7 @@ input, or misuse.`,
 		newInitCmd(s, nil),
 		newSchemaCmd(s),
 		newVersionCmd(s),
+		newVerifyCmd(s, nil),
 	)
 	return root
 }
