@@ -311,6 +311,10 @@ func TestSiteInBrowser(t *testing.T) {
 	b.screenshot(t, planPage, filepath.Join(shots, "orderflow.png"))
 	b.screenshot(t, root+"orderflow/drills.html", filepath.Join(shots, "orderflow-drills.png"))
 	b.screenshot(t, root+"orderflow/lint.html", filepath.Join(shots, "orderflow-lint.png"))
+	b.screenshot(t, root+"orderflow/verify.html", filepath.Join(shots, "orderflow-verify.png"))
+	b.screenshot(t, root+"orderflow/signoffs.html", filepath.Join(shots, "orderflow-signoffs.png"))
+	b.shoot(t, root+"orderflow/strategy.html", filepath.Join(shots, "orderflow-strategy.png"), chromedp.CaptureScreenshot())
+	b.shoot(t, root+"orderflow/runbooks/region-failover.html", filepath.Join(shots, "orderflow-runbook.png"), chromedp.CaptureScreenshot())
 	// The viewport only: the line a finding links to, scrolled into view.
 	b.shoot(t, root+"orderflow/sources/architecture.cue.html#L441", filepath.Join(shots, "orderflow-source.png"), chromedp.CaptureScreenshot())
 	t.Logf("screenshots of the index and the OrderFlow pages are in %s", shots)
