@@ -119,17 +119,16 @@ func diffRun(opts *DiffOptions) error {
 
 // pathDiff compares two plans on disk.
 func pathDiff(opts *DiffOptions) (*plandiff.Report, error) {
-	base, berr := schema.Load(opts.Base)
-	head, herr := schema.Load(opts.Head)
-	if berr != nil || herr != nil {
-		for _, err := range []error{berr, herr} {
-			if err != nil {
-				printLoadError(opts.Streams, err)
+	res := loadAll([][]string{{opts.Base}, {opts.Head}})
+	if res[0].err != nil || res[1].err != nil {
+		for _, r := range res {
+			if r.err != nil {
+				printLoadError(opts.Streams, r.err)
 			}
 		}
 		return nil, silentExit(ExitInvalid)
 	}
-	d := plandiff.Compare(base, head)
+	d := plandiff.Compare(res[0].plan, res[1].plan)
 	d.Path = opts.Head
 	return &plandiff.Report{Base: opts.Base, Head: opts.Head, Plans: []*plandiff.Diff{d}}, nil
 }
@@ -228,32 +227,50 @@ func gitDiff(opts *DiffOptions) (*plandiff.Report, error) {
 	slices.Sort(plans)
 
 	rep := &plandiff.Report{Base: shortRev(opts.Git, baseRev, true), Head: headLabel}
-	bad := false
-	for _, rel := range plans {
-		load := func(root, label string) (*plan.Plan, bool) {
-			dir := filepath.Join(root, rel)
+	// Every side of every plan loads in parallel; a side where the plan
+	// is absent stays nil (the plan was added or removed).
+	type side struct {
+		root, label string
+	}
+	sides := []side{{baseRoot, rep.Base}, {headRoot, rep.Head}}
+	var groups [][]string
+	slot := make([][2]int, len(plans))
+	for i, rel := range plans {
+		for j, sd := range sides {
+			slot[i][j] = -1
+			dir := filepath.Join(sd.root, rel)
 			if !schema.IsPlanDir(dir) {
-				return nil, true
+				continue
 			}
-			if root == top {
+			if sd.root == top {
 				// The working tree: load by the user's own path.
 				dir = userPath(rel)
 			}
-			p, err := schema.Load(dir)
-			if err != nil {
-				printLoadError(opts.Streams, rewriteLoadError(err, display))
-				fmt.Fprintf(opts.Streams.ErrOut, "%s: invalid at %s\n", userPath(rel), label)
-				return nil, false
-			}
-			return p, true
+			slot[i][j] = len(groups)
+			groups = append(groups, []string{dir})
 		}
-		base, okB := load(baseRoot, rep.Base)
-		head, okH := load(headRoot, rep.Head)
-		if !okB || !okH {
-			bad = true
+	}
+	loaded := loadAll(groups)
+	bad := false
+	for i, rel := range plans {
+		var pair [2]*plan.Plan
+		for j, sd := range sides {
+			k := slot[i][j]
+			if k < 0 {
+				continue
+			}
+			if err := loaded[k].err; err != nil {
+				printLoadError(opts.Streams, rewriteLoadError(err, display))
+				fmt.Fprintf(opts.Streams.ErrOut, "%s: invalid at %s\n", userPath(rel), sd.label)
+				bad = true
+				continue
+			}
+			pair[j] = loaded[k].plan
+		}
+		if bad {
 			continue
 		}
-		d := plandiff.Compare(base, head)
+		d := plandiff.Compare(pair[0], pair[1])
 		d.RewritePaths(display)
 		d.Path = userPath(rel)
 		rep.Plans = append(rep.Plans, d)
