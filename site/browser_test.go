@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
@@ -247,6 +248,18 @@ func (b *browser) shoot(t *testing.T, u, file string, shot chromedp.Action[[]byt
 	}
 }
 
+// media emulates a CSS media type ("print"), or stops emulating ("").
+func (b *browser) media(t *testing.T, m string) {
+	t.Helper()
+	err := b.do(5*time.Second, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // visibleSize returns the rendered width and height of the first element
 // matching sel.
 func (b *browser) visibleSize(t *testing.T, u, sel string) (w, h float64) {
@@ -317,6 +330,16 @@ func TestSiteInBrowser(t *testing.T) {
 	b.shoot(t, root+"orderflow/runbooks/region-failover.html", filepath.Join(shots, "orderflow-runbook.png"), chromedp.CaptureScreenshot())
 	// The viewport only: the line a finding links to, scrolled into view.
 	b.shoot(t, root+"orderflow/sources/architecture.cue.html#L441", filepath.Join(shots, "orderflow-source.png"), chromedp.CaptureScreenshot())
+	// Printed, the navigation goes and the tables stay.
+	b.media(t, "print")
+	if w, _ := b.visibleSize(t, root+"orderflow/drills.html", "nav.tabs"); w != 0 {
+		t.Error("the navigation is printed")
+	}
+	if w, h := b.visibleSize(t, root+"orderflow/drills.html", "table"); w <= 0 || h <= 0 {
+		t.Error("the drill table is not printed")
+	}
+	b.screenshot(t, root+"orderflow/drills.html", filepath.Join(shots, "orderflow-drills-print.png"))
+	b.media(t, "")
 	t.Logf("screenshots of the index and the OrderFlow pages are in %s", shots)
 
 	// The same site opened from disk: no server, relative links only.
