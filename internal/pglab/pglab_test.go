@@ -2,6 +2,7 @@ package pglab_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -25,14 +26,24 @@ import (
 // Then lab.sh down leaves nothing running.
 func TestFailoverDrill(t *testing.T) {
 	t.Parallel()
-	lab := pglab.Start(t)
 	root, err := pglab.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Building drplan takes as long as starting the lab: do both at once.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build drplan with: %v", err)
+	}
+	binDir := t.TempDir()
+	built := make(chan error, 1)
+	go func() { built <- buildDrplan(goBin, root, binDir) }()
+	lab := pglab.Start(t)
+	if err := <-built; err != nil {
+		t.Fatal(err)
+	}
 	work := lab.TempDir(t)
-	drplan := buildDrplan(t, root, filepath.Join(work, "bin"))
-	render := exec.Command(drplan, "render", filepath.Join(root, "plans", "locallab"), "-o", filepath.Join(work, "out"))
+	render := exec.Command(filepath.Join(binDir, "drplan"), "render", filepath.Join(root, "plans", "locallab"), "-o", filepath.Join(work, "out"))
 	if out, err := render.CombinedOutput(); err != nil {
 		t.Fatalf("drplan render: %v\n%s", err, out)
 	}
@@ -153,21 +164,16 @@ func checkDown(t *testing.T, lab *pglab.Lab) {
 }
 
 // buildDrplan builds drplan and, next to it, the diagram helper render
-// needs, into dir; it returns drplan's path.
-func buildDrplan(t *testing.T, root, dir string) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go command to build drplan with: %v", err)
-	}
+// needs, into dir.
+func buildDrplan(goBin, root, dir string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goBin, "build", "-o", dir+string(filepath.Separator), "./cmd/drplan", "./cmd/drplan-diagram")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
-	return filepath.Join(dir, "drplan")
+	return nil
 }
 
 // TestMeasureLoss cuts pg-b off from pg-a while the client keeps writing,

@@ -182,9 +182,9 @@ up() {
 	start_node pg-a "$dir/pg-a" "$port" "$forced"
 	primary_port=$port
 
+	# The writes go to the postgres database: creating one more would cost
+	# a copy of template1 and its fsyncs, for nothing.
 	"$bin/psql" -X -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$primary_port user=lab dbname=postgres" <<'EOF'
-CREATE DATABASE lab;
-\c lab
 -- node is the server that ran the INSERT: a row replicated from pg-a
 -- keeps 'pg-a' on pg-b, so writes made after a failover are told apart.
 CREATE TABLE writes (
@@ -212,14 +212,14 @@ EOF
 host=127.0.0.1
 port=$primary_port
 user=lab
-dbname=lab
+dbname=postgres
 connect_timeout=5
 
 [pg-b]
 host=127.0.0.1
 port=$standby_port
 user=lab
-dbname=lab
+dbname=postgres
 connect_timeout=5
 EOF
 	{
@@ -269,7 +269,9 @@ writer() {
 		echo "writer: no stdbuf: acknowledgements reach acked.log in batches"
 	fi
 	child=
-	trap 'if [ -n "$child" ]; then kill "$child" 2>/dev/null || true; fi; exit 0' TERM INT HUP
+	# On the way out, stop psql and wait for it and for gen, whom its
+	# closed pipe ends: down waits for the writer alone.
+	trap 'if [ -n "$child" ]; then kill "$child" 2>/dev/null || true; fi; wait; exit 0' TERM INT HUP
 	last=$(tail -n 1 acked.log | cut -d'|' -f1)
 	next=1
 	if [ -n "$last" ]; then next=$((last + 2)); fi
@@ -293,34 +295,55 @@ writer() {
 
 # stop_nodes stops whichever of the lab's servers is running, in mode $1
 # (fast, falling back to immediate, or immediate).
+# pg_ctl returns once postmaster.pid is gone; the postmaster exits just
+# after removing it, so this waits for the process too.
 stop_nodes() {
 	for node in pg-b pg-a; do
 		[ -f "$dir/$node/postmaster.pid" ] || continue
+		pid=$(head -n 1 "$dir/$node/postmaster.pid")
 		if [ "$1" = fast ]; then
 			"$bin/pg_ctl" -D "$dir/$node" -m fast -w -t 20 stop >/dev/null 2>&1 || true
 		fi
 		if [ -f "$dir/$node/postmaster.pid" ]; then
 			"$bin/pg_ctl" -D "$dir/$node" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
 		fi
+		wait_gone "$pid" || true
 	done
+}
+
+# alive succeeds when process $1 runs: exists and is not a zombie (the
+# servers and the writer outlive their parents, and init may take its
+# time to reap them).
+alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	if [ -r "/proc/$1/stat" ]; then
+		[ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ] || return 1
+	fi
+	return 0
 }
 
 # running succeeds when the process in pid file $1 is alive.
 running() {
-	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+	[ -f "$1" ] && alive "$(cat "$1")"
+}
+
+# wait_gone waits up to 10 s for process $1 to end.
+wait_gone() {
+	i=0
+	while alive "$1" && [ "$i" -lt 50 ]; do
+		sleep 0.2 2>/dev/null || sleep 1
+		i=$((i + 1))
+	done
+	! alive "$1"
 }
 
 down() {
 	load
 	if running "$dir/writer.pid"; then
-		kill "$(cat "$dir/writer.pid")" 2>/dev/null || true
-		i=0
-		while running "$dir/writer.pid" && [ "$i" -lt 50 ]; do
-			sleep 0.2 2>/dev/null || sleep 1
-			i=$((i + 1))
-		done
-		if running "$dir/writer.pid"; then
-			kill -9 "$(cat "$dir/writer.pid")" 2>/dev/null || true
+		pid=$(cat "$dir/writer.pid")
+		kill "$pid" 2>/dev/null || true
+		if ! wait_gone "$pid"; then
+			kill -9 "$pid" 2>/dev/null || true
 		fi
 	fi
 	rm -f "$dir/writer.pid"
