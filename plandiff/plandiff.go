@@ -47,6 +47,7 @@ const (
 	Increased = "increased" // a quantity (cost, capacity, estimate, lag) grew
 	Decreased = "decreased"
 	Reordered = "reordered"
+	Renamed   = "renamed" // a key or step id changed, nothing else
 )
 
 // Change is one change of substance.
@@ -130,6 +131,7 @@ func Compare(base, head *plan.Plan) *Diff {
 	}
 	d.Name = head.Name
 	c := &comparer{base: base, head: head}
+	c.findAllRenames()
 	c.invalidations(d)
 	c.objectives()
 	c.services()
@@ -169,6 +171,8 @@ type comparer struct {
 	// (a step, a pre-condition) to its path in base, where it may sit at
 	// another index: a removal is located in base.
 	basePaths map[string]string
+	// renamed are the elements whose key changed and nothing else.
+	renamed renames
 }
 
 // mapBase records that the node at headPath was at basePath in base.

@@ -94,6 +94,72 @@ func step(p *plan.Plan, runbook, id string) *plan.Step {
 	panic("no step " + id)
 }
 
+// renameComponent renames a component and every reference to it.
+func renameComponent(p *plan.Plan, old, id string) {
+	p.Components[id] = p.Components[old]
+	delete(p.Components, old)
+	swap := func(s *string) {
+		if *s == old {
+			*s = id
+		}
+	}
+	for _, s := range p.Services {
+		for i := range s.DependsOn {
+			swap(&s.DependsOn[i])
+		}
+	}
+	for _, r := range p.Replication {
+		swap(&r.From)
+		swap(&r.To)
+	}
+	for _, d := range p.DNS {
+		swap(&d.HostedZone)
+		swap(&d.Primary.Component)
+		swap(&d.Secondary.Component)
+	}
+	for i := range p.Promotion.Components {
+		swap(&p.Promotion.Components[i])
+	}
+	for i := range p.Promotion.NotPromoted {
+		swap(&p.Promotion.NotPromoted[i].Component)
+	}
+	for _, s := range p.Scenarios {
+		swap(&s.RestoreFrom)
+	}
+	for _, a := range p.Alerts {
+		swap(&a.Component)
+	}
+	for i := range p.Cost.SteadyState {
+		swap(&p.Cost.SteadyState[i].Component)
+	}
+	for i := range p.Cost.DRState {
+		swap(&p.Cost.DRState[i].Component)
+	}
+}
+
+// renameRunbook renames a runbook and every reference to it.
+func renameRunbook(p *plan.Plan, old, id string) {
+	p.Runbooks[id] = p.Runbooks[old]
+	delete(p.Runbooks, old)
+	swap := func(s *string) {
+		if *s == old {
+			*s = id
+		}
+	}
+	for _, s := range p.Scenarios {
+		swap(&s.Runbook)
+	}
+	for _, a := range p.Alerts {
+		swap(&a.Runbook)
+	}
+	for i := range p.GameDays.Schedule {
+		swap(&p.GameDays.Schedule[i].Runbook)
+	}
+	for _, d := range p.Drills {
+		swap(&d.Runbook)
+	}
+}
+
 // summary lists a diff's changes as "kind effect" lines, in order.
 func summary(d *Diff) []string {
 	var out []string
@@ -234,6 +300,30 @@ func TestCompareFires(t *testing.T) {
 		}, []string{"runbook.precondition-wait increased", "runbook.critical-path increased", "runbook.critical-path increased", "runbook.critical-path increased", "runbook.critical-path increased"}, ""},
 		{"runbook removed", func(p *plan.Plan) { delete(p.Runbooks, "pitr-restore") },
 			[]string{"runbook removed"}, ""},
+		{"component renamed", func(p *plan.Plan) { renameComponent(p, "tooling-db", "tooling-database") },
+			[]string{"component.id renamed"}, "Component tooling-db renamed to tooling-database, nothing else changed"},
+		{"runbook renamed", func(p *plan.Plan) { renameRunbook(p, "pitr-restore", "pitr") },
+			[]string{"runbook.id renamed"}, "Runbook pitr-restore renamed to pitr"},
+		{"step renamed", func(p *plan.Plan) {
+			rb := p.Runbooks["region-failover"]
+			for _, s := range rb.Steps {
+				if s.ID == "promote-redis" {
+					s.ID = "promote-redis-global"
+				}
+				for i, a := range s.After {
+					if a == "promote-redis" {
+						s.After[i] = "promote-redis-global"
+					}
+				}
+			}
+		}, []string{"step.id renamed"}, "runbook region-failover: step promote-redis renamed to promote-redis-global"},
+		{"renamed and changed", func(p *plan.Plan) {
+			renameRunbook(p, "pitr-restore", "pitr")
+			p.Runbooks["pitr"].Owner = "DBA on-call"
+			// Not a pure rename: removed and added, and the references
+			// that follow it are changes too.
+		}, []string{"scenario.runbook changed", "runbook added", "runbook removed", "alert.runbook changed", "gameday.schedule added", "gameday.schedule removed"},
+			`scenario data-corruption: runbook changed from "pitr-restore" to "pitr"`},
 		{"explicit alert threshold", func(p *plan.Plan) { p.Alerts["aurora-replication-lag"].Threshold = dur("20s") },
 			[]string{"alert.threshold loosened"}, "alert aurora-replication-lag: threshold loosened from 5 s to 20 s"},
 		{"alert severity", func(p *plan.Plan) { p.Alerts["backup-freshness"].Severity = "ticket" },

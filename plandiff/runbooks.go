@@ -17,6 +17,9 @@ import (
 func (c *comparer) runbooks() {
 	c.section = "runbooks"
 	for _, id := range keys(c.base.Runbooks, c.head.Runbooks) {
+		if c.renamedKey("runbook", "runbooks", "Runbook", id) {
+			continue
+		}
 		a, b := c.base.Runbooks[id], c.head.Runbooks[id]
 		path := plan.Path("runbooks", id)
 		subject := "runbook " + id
@@ -93,7 +96,12 @@ func abbreviate(s string) string {
 }
 
 func (c *comparer) steps(path, subject string, a, b *plan.Runbook) {
+	ren := stepRenames(a, b)
 	ia, ib := stepIndex(a), stepIndex(b)
+	// A renamed step is found in base under its old id.
+	for old, n := range ren {
+		ia[n] = ia[old]
+	}
 	// Steps in head order, then steps removed, in base order.
 	for j, sb := range b.Steps {
 		sp := plan.Path(path, "steps", j)
@@ -104,10 +112,15 @@ func (c *comparer) steps(path, subject string, a, b *plan.Runbook) {
 			continue
 		}
 		c.mapBase(sp, plan.Path(path, "steps", i))
-		c.step(sp, fmt.Sprintf("%s step %s", subject, sb.ID), a, i, b, j)
+		if old := a.Steps[i].ID; old != sb.ID {
+			c.add(Change{Kind: "step.id", Path: sp + ".id", Effect: Renamed, Before: old, After: sb.ID,
+				Message: fmt.Sprintf("%s: step %s renamed to %s", subject, old, sb.ID)})
+		}
+		c.step(sp, fmt.Sprintf("%s step %s", subject, sb.ID), a, i, b, j, ren)
 	}
 	for i, sa := range a.Steps {
-		if _, ok := ib[sa.ID]; !ok {
+		_, kept := ib[sa.ID]
+		if _, renamed := ren[sa.ID]; !kept && !renamed {
 			c.add(Change{Kind: "step", Path: plan.Path(path, "steps", i), Effect: Removed, Before: sa.ID, inBase: true,
 				Message: fmt.Sprintf("%s: step %s removed (was step %d: %s)", subject, sa.ID, i+1, sa.Title)})
 		}
@@ -124,7 +137,7 @@ func stepIndex(rb *plan.Runbook) map[string]int {
 }
 
 // step compares step i of a with step j of b, the same step by id.
-func (c *comparer) step(sp, subject string, a *plan.Runbook, i int, b *plan.Runbook, j int) {
+func (c *comparer) step(sp, subject string, a *plan.Runbook, i int, b *plan.Runbook, j int, ren map[string]string) {
 	x, y := a.Steps[i], b.Steps[j]
 	c.block("step.command", sp+".command", subject, "command", x.Command, y.Command)
 	c.text("step.expect", sp+".expect", subject, "expected output", x.Expect, y.Expect)
@@ -133,7 +146,7 @@ func (c *comparer) step(sp, subject string, a *plan.Runbook, i int, b *plan.Runb
 	c.duration("step.estimate", sp+".estimate", subject, "estimate", x.Estimate, y.Estimate, false)
 	// What the step waits for, as it runs: a step without `after` waits for
 	// the step before it, so inserting a step in front of it counts.
-	c.set("step.after", sp+".after", subject, "waits for", depIDs(a, i), depIDs(b, j))
+	c.set("step.after", sp+".after", subject, "waits for", renamed(depIDs(a, i), ren), depIDs(b, j))
 	c.set("step.recovers", sp+".recovers", subject, "tiers it recovers", x.Recovers, y.Recovers)
 	c.set("step.measures", sp+".measures", subject, "measures", x.Measures, y.Measures)
 	switch {
@@ -167,6 +180,18 @@ func (c *comparer) step(sp, subject string, a *plan.Runbook, i int, b *plan.Runb
 		c.text("step.irreversible", sp+".irreversible", subject, "irreversible reason", x.Irreversible, y.Irreversible)
 	}
 	c.suppressions(sp, subject, x.Suppress, y.Suppress, x.Accept, y.Accept)
+}
+
+// renamed maps ids through renames.
+func renamed(ids []string, ren map[string]string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if n, ok := ren[id]; ok {
+			out[i] = n
+		}
+	}
+	return out
 }
 
 func depIDs(rb *plan.Runbook, i int) []string {

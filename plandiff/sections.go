@@ -102,6 +102,9 @@ func (c *comparer) signOffs(tier string, a, b *plan.SignOffs) {
 func (c *comparer) services() {
 	c.section = "services"
 	for _, id := range keys(c.base.Services, c.head.Services) {
+		if c.renamedKey("service", "services", "Service", id) {
+			continue
+		}
 		a, b := c.base.Services[id], c.head.Services[id]
 		path := plan.Path("services", id)
 		subject := "service " + id
@@ -116,7 +119,7 @@ func (c *comparer) services() {
 			c.add(Change{Kind: "service.tier", Path: path + ".tier", Effect: Changed, Before: a.Tier, After: b.Tier,
 				Message: fmt.Sprintf("%s moved from %s to %s", subject, orNone(a.Tier), orNone(b.Tier))})
 		}
-		c.set("service.depends-on", path+".dependsOn", subject, "dependencies", a.DependsOn, b.DependsOn)
+		c.set("service.depends-on", path+".dependsOn", subject, "dependencies", c.refs("component", a.DependsOn), b.DependsOn)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 }
@@ -135,9 +138,15 @@ func (c *comparer) architecture() {
 		}
 	}
 	for _, id := range keys(c.base.Components, c.head.Components) {
+		if c.renamedKey("component", "components", "Component", id) {
+			continue
+		}
 		c.component(id, c.base.Components[id], c.head.Components[id])
 	}
 	for _, id := range keys(c.base.Replication, c.head.Replication) {
+		if c.renamedKey("replication", "replication", "Replication path", id) {
+			continue
+		}
 		a, b := c.base.Replication[id], c.head.Replication[id]
 		path := plan.Path("replication", id)
 		subject := "replication path " + id
@@ -148,8 +157,8 @@ func (c *comparer) architecture() {
 		if !c.presence("replication", path, "Replication path "+id, a != nil, b != nil, what) {
 			continue
 		}
-		c.text("replication.from", path+".from", subject, "source", a.From, b.From)
-		c.text("replication.to", path+".to", subject, "target", a.To, b.To)
+		c.text("replication.from", path+".from", subject, "source", c.ref("component", a.From), b.From)
+		c.text("replication.to", path+".to", subject, "target", c.ref("component", a.To), b.To)
 		c.text("replication.mode", path+".mode", subject, "mode", a.Mode, b.Mode)
 		c.text("replication.mechanism", path+".mechanism", subject, "mechanism", a.Mechanism, b.Mechanism)
 		c.duration("replication.expected-lag", path+".expectedLag", subject, "expected lag", a.ExpectedLag, b.ExpectedLag, false)
@@ -158,6 +167,9 @@ func (c *comparer) architecture() {
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 	for _, id := range keys(c.base.DNS, c.head.DNS) {
+		if c.renamedKey("dns", "dns", "DNS failover", id) {
+			continue
+		}
 		a, b := c.base.DNS[id], c.head.DNS[id]
 		path := plan.Path("dns", id)
 		subject := "DNS failover " + id
@@ -189,9 +201,9 @@ func (c *comparer) architecture() {
 	if c.head.Promotion != nil {
 		pb = *c.head.Promotion
 	}
-	c.set("promotion.components", "promotion.components", "promotion boundary", "promoted components", pa.Components, pb.Components)
+	c.set("promotion.components", "promotion.components", "promotion boundary", "promoted components", c.refs("component", pa.Components), pb.Components)
 	c.set("promotion.not-promoted", "promotion.notPromoted", "promotion boundary", "components deliberately not promoted",
-		notPromoted(pa.NotPromoted), notPromoted(pb.NotPromoted))
+		c.refs("component", notPromoted(pa.NotPromoted)), notPromoted(pb.NotPromoted))
 }
 
 func (c *comparer) component(id string, a, b *plan.Component) {
@@ -297,6 +309,9 @@ func notPromoted(list []plan.NotPromoted) []string {
 func (c *comparer) scope() {
 	c.section = "scope"
 	for _, id := range keys(c.base.Scenarios, c.head.Scenarios) {
+		if c.renamedKey("scenario", "scenarios", "Scenario", id) {
+			continue
+		}
 		a, b := c.base.Scenarios[id], c.head.Scenarios[id]
 		path := plan.Path("scenarios", id)
 		subject := "scenario " + id
@@ -324,8 +339,8 @@ func (c *comparer) scope() {
 		}
 		c.text("scenario.class", path+".class", subject, "class", a.Class, b.Class)
 		c.text("scenario.response", path+".response", subject, "response", a.Response, b.Response)
-		c.text("scenario.runbook", path+".runbook", subject, "runbook", a.Runbook, b.Runbook)
-		c.text("scenario.restore-from", path+".restoreFrom", subject, "restore source", a.RestoreFrom, b.RestoreFrom)
+		c.text("scenario.runbook", path+".runbook", subject, "runbook", c.ref("runbook", a.Runbook), b.Runbook)
+		c.text("scenario.restore-from", path+".restoreFrom", subject, "restore source", c.ref("component", a.RestoreFrom), b.RestoreFrom)
 		c.duration("scenario.rto", path+".rto", subject, "RTO", a.RTO, b.RTO, true)
 		c.duration("scenario.rpo", path+".rpo", subject, "RPO", a.RPO, b.RPO, true)
 		c.set("scenario.tiers", path+".tiers", subject, "tiers", a.Tiers, b.Tiers)
@@ -345,6 +360,9 @@ func firstLine(s string) string {
 func (c *comparer) monitoring() {
 	c.section = "monitoring"
 	for _, id := range keys(c.base.Alerts, c.head.Alerts) {
+		if c.renamedKey("alert", "alerts", "Alert", id) {
+			continue
+		}
 		a, b := c.base.Alerts[id], c.head.Alerts[id]
 		path := plan.Path("alerts", id)
 		subject := "alert " + id
@@ -357,9 +375,9 @@ func (c *comparer) monitoring() {
 		}
 		c.text("alert.kind", path+".kind", subject, "kind", a.Kind, b.Kind)
 		c.text("alert.severity", path+".severity", subject, "severity", a.Severity, b.Severity)
-		c.text("alert.replication", path+".replication", subject, "replication path", a.Replication, b.Replication)
-		c.text("alert.component", path+".component", subject, "component", a.Component, b.Component)
-		c.text("alert.runbook", path+".runbook", subject, "runbook", a.Runbook, b.Runbook)
+		c.text("alert.replication", path+".replication", subject, "replication path", c.ref("replication", a.Replication), b.Replication)
+		c.text("alert.component", path+".component", subject, "component", c.ref("component", a.Component), b.Component)
+		c.text("alert.runbook", path+".runbook", subject, "runbook", c.ref("runbook", a.Runbook), b.Runbook)
 		// The threshold the alert really fires at, derived from the plan
 		// when not written: loosening an RPO loosens the alerts that guard it.
 		ta, okA := c.base.AlertThreshold(id)
@@ -401,9 +419,12 @@ func (c *comparer) drills() {
 		}
 		c.duration("gameday.cadence", plan.Path("gamedays", "cadence", tier), "game days", tier+" cadence", a, b, true)
 	}
-	c.set("gameday.schedule", "gamedays.schedule", "game-day schedule", "drills", schedule(ga.Schedule), schedule(gb.Schedule))
+	c.set("gameday.schedule", "gamedays.schedule", "game-day schedule", "drills", c.schedule(ga.Schedule), c.schedule(gb.Schedule))
 	c.suppressions("gamedays", "game days", ga.Suppress, gb.Suppress, ga.Accept, gb.Accept)
 	for _, id := range keys(c.base.Drills, c.head.Drills) {
+		if c.renamedKey("drill", "drills", "Drill record", id) {
+			continue
+		}
 		a, b := c.base.Drills[id], c.head.Drills[id]
 		path := plan.Path("drills", id)
 		subject := "drill record " + id
@@ -429,12 +450,13 @@ func (c *comparer) drills() {
 	}
 }
 
-func schedule(list []plan.ScheduledDrill) []string {
+// schedule words scheduled drills, following renames (a no-op for head).
+func (c *comparer) schedule(list []plan.ScheduledDrill) []string {
 	out := make([]string, len(list))
 	for i, s := range list {
-		out[i] = fmt.Sprintf("%s %s", s.Date, s.Scenario)
+		out[i] = fmt.Sprintf("%s %s", s.Date, c.ref("scenario", s.Scenario))
 		if s.Runbook != "" {
-			out[i] += " (" + s.Runbook + ")"
+			out[i] += " (" + c.ref("runbook", s.Runbook) + ")"
 		}
 		out[i] += " in " + s.Environment
 	}
@@ -452,6 +474,9 @@ func drillSummary(d *plan.Drill) string {
 func (c *comparer) comms() {
 	c.section = "comms"
 	for _, id := range keys(c.base.Comms, c.head.Comms) {
+		if c.renamedKey("comms", "comms", "Template", id) {
+			continue
+		}
 		a, b := c.base.Comms[id], c.head.Comms[id]
 		path := plan.Path("comms", id)
 		subject := "template " + id
