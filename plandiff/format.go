@@ -113,6 +113,10 @@ func markdownPlan(b *strings.Builder, d *Diff) {
 			fmt.Fprintf(b, "- %s", escape(ch.Message))
 			if ch.Pos != nil {
 				fmt.Fprintf(b, " %s", code(filepath.ToSlash(ch.Pos.String())))
+				if ch.Effect == Removed {
+					// The line is the base version's; head has none.
+					b.WriteString(" (before)")
+				}
 			}
 			b.WriteString("\n")
 			if ch.Detail != "" {
