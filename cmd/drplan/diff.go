@@ -49,7 +49,8 @@ The plans are compared as models, not as text: moving fields, reordering
 keys or restating "60s" as "1m" reports nothing.
 
 BASE and HEAD are plan directories or files. With --git, each PATH (a plan
-directory, or a directory holding plans) is read at both revisions:
+directory, a directory holding plans, or a file of a plan, which stands for
+its whole plan) is read at both revisions:
 REV1..REV2, REV1...REV2 (from the merge base, as a pull request shows it),
 or REV1.. / REV1 to compare with the working tree.
 
@@ -168,6 +169,14 @@ func gitDiff(opts *DiffOptions) (*plandiff.Report, error) {
 		rel, err := filepath.Rel(top, abs)
 		if err != nil || !filepath.IsLocal(rel) && rel != "." {
 			return nil, usageError("%s is outside the git repository at %s", p, top)
+		}
+		if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+			// A plan file stands for its plan, a drill record for the
+			// plan above drills/: a plan is its whole directory.
+			rel = filepath.Dir(rel)
+			if filepath.Base(rel) == schema.DrillsDir {
+				rel = filepath.Dir(rel)
+			}
 		}
 		rels = append(rels, rel)
 	}

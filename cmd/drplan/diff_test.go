@@ -244,6 +244,15 @@ func TestDiffGit(t *testing.T) {
 		}
 	})
 
+	t.Run("a file stands for its plan", func(t *testing.T) {
+		for _, file := range []string{"plans/orderflow/tiers.cue", "plans/orderflow/drills/2026-03-18-pitr-staging.cue"} {
+			code, out, errOut := runIn(t, repo.dir, "diff", "--git", "HEAD~2..HEAD~1", "--format", "json", file)
+			if code != ExitOK || !strings.Contains(out, `"path": "plans/orderflow"`) || !strings.Contains(out, `"kind": "step.rollback"`) {
+				t.Errorf("%s: exit %d\n%s%s", file, code, out, errOut)
+			}
+		}
+	})
+
 	t.Run("from a subdirectory", func(t *testing.T) {
 		code, out, errOut := runIn(t, filepath.Join(repo.dir, "plans"), "diff", "--git", "HEAD~2..HEAD~1", "--format", "json", ".")
 		if code != ExitOK {
