@@ -217,7 +217,7 @@ func (b *builder) plan(pl *Plan, v *planView) error {
 		}
 	}
 	p = mk("comms.html", "comms.html", "Communications")
-	if p.Comms, err = b.comms(pl); err != nil {
+	if p.Comms, err = comms(pl); err != nil {
 		return err
 	}
 	if err := out("comms.html", "comms", p); err != nil {
@@ -250,7 +250,7 @@ func (b *builder) plan(pl *Plan, v *planView) error {
 
 // comms renders the filled templates of every in-scope scenario, as the
 // generator wrote them under comms/<scenario>/<template>.md.
-func (b *builder) comms(pl *Plan) ([]commSection, error) {
+func comms(pl *Plan) ([]commSection, error) {
 	var names []string
 	for f := range pl.Files {
 		if strings.HasPrefix(f, "comms/") && strings.HasSuffix(f, ".md") {
@@ -279,20 +279,13 @@ func (b *builder) comms(pl *Plan) ([]commSection, error) {
 func sourceMarks(v *planView) map[string]map[int][]mark {
 	marks := map[string]map[int][]mark{}
 	add := func(l link, m mark) {
-		file, line, ok := strings.Cut(strings.TrimPrefix(l.Href, "sources/"), ".html#L")
-		if !ok {
+		if l.file == "" || l.line == 0 {
 			return
 		}
-		name, err := url.PathUnescape(file)
-		if err != nil {
-			return
+		if marks[l.file] == nil {
+			marks[l.file] = map[int][]mark{}
 		}
-		var n int
-		fmt.Sscan(line, &n)
-		if marks[name] == nil {
-			marks[name] = map[int][]mark{}
-		}
-		marks[name][n] = append(marks[name][n], m)
+		marks[l.file][l.line] = append(marks[l.file][l.line], m)
 	}
 	for _, f := range v.Lint.Findings {
 		add(f.Pos, mark{Label: f.Severity + " " + f.Rule, Href: fmt.Sprintf("lint.html#f%d", f.N), State: f.Severity})

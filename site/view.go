@@ -58,6 +58,9 @@ type reviewView struct {
 // plan folder, empty when the file is not in the site.
 type link struct {
 	Href, Text string
+	// file and line locate the link's target, for marking source lines.
+	file string
+	line int
 }
 
 type tierView struct {
@@ -164,7 +167,7 @@ func newPlanView(in *Plan, rec []planRecord, sources *sourceIndex) *planView {
 			href += fmt.Sprintf("#L%d", pos.Line)
 			text += fmt.Sprintf(":%d", pos.Line)
 		}
-		return link{Href: href, Text: text}
+		return link{Href: href, Text: text, file: name, line: pos.Line}
 	}
 	at := func(elems ...any) link { return posLink(p.Source.Pos(elems...)) }
 
