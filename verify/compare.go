@@ -77,6 +77,13 @@ func (c *checker) get(ch *evidence.Check, kind, region, id, what string, v any) 
 	return true
 }
 
+// prefetch asks, while planning, for an object a later check may need.
+func (c *checker) prefetch(kind, region, id string) {
+	if c.planned != nil && c.obs.lookup(fetchKey{kind, region, id}) == nil {
+		c.planned[fetchKey{kind, region, id}] = true
+	}
+}
+
 func (c *checker) regionOf(comp *plan.Component) string {
 	if comp.Region != "" {
 		return comp.Region
@@ -403,6 +410,12 @@ func cmpOr(s, alt string) string {
 
 func (c *checker) eks(id string, comp *plan.Component) {
 	a, region := comp.AWS, c.regionOf(comp)
+	for _, ng := range a.NodeGroups {
+		// Read node groups in the same round as their cluster: they are
+		// only checked once it is found, but waiting for that would add a
+		// round trip to the whole run.
+		c.prefetch(kindNodeGroup, region, a.ClusterName+"/"+ng)
+	}
 	ch := c.check("eks.cluster", id, a.ClusterName, region, "components", id, "aws", "clusterName")
 	var cl EKSCluster
 	if !c.get(ch, kindEKSCluster, region, a.ClusterName, "EKS cluster "+a.ClusterName, &cl) {
@@ -792,6 +805,9 @@ func (c *checker) path(id string, rp *plan.ReplicationPath) {
 		return
 	}
 	if rp.Mechanism == "msk-replicator" || rp.Mechanism == "mirrormaker2" {
+		if from.Kind == plan.KindMSK && to.Kind == plan.KindMSK {
+			c.prefetch(kindMSKReplicators, c.regionOf(to), "")
+		}
 		c.mskPath(id, rp, from, to)
 	}
 	c.lag(id, rp, from, to)

@@ -9,6 +9,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -57,10 +58,16 @@ func pending(plans []*plan.Plan, obs *Observed) []fetchKey {
 	for k := range want {
 		keys = append(keys, k)
 	}
-	// A stable order keeps progress and load on the endpoints repeatable.
+	// Longest first, so the run does not end waiting on a slow fetch
+	// started last; otherwise a stable order, so that load on the
+	// endpoints is repeatable.
 	sortKeys(keys)
+	slices.SortStableFunc(keys, func(a, b fetchKey) int { return cost[b.Kind] - cost[a.Kind] })
 	return keys
 }
+
+// cost is how many calls a fetch of each kind makes (at least).
+var cost = map[string]int{kindBucket: 4, kindFailover: 3, kindBackupPlan: 2}
 
 // Compare checks one plan against an observed state. Every check is
 // returned, the ones that hold too, each at the plan line that declared

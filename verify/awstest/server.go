@@ -28,9 +28,12 @@ func (c Call) String() string { return c.Service + ":" + c.Operation }
 type Server struct {
 	URL string
 
-	mu    sync.Mutex
-	world *World
-	calls []Call
+	// mu guards the world (handlers only read it, so they share it);
+	// callsMu the record of calls and the rate-limit buckets.
+	mu      sync.RWMutex
+	world   *World
+	callsMu sync.Mutex
+	calls   []Call
 
 	// Latency is added to every answer, as a network round trip would.
 	Latency time.Duration
@@ -39,12 +42,18 @@ type Server struct {
 	// query and REST-XML services, 429 ThrottlingException for REST-JSON
 	// and CBOR.
 	ThrottleEvery int
+	// RateLimit, when positive, throttles each service in each region
+	// beyond this many requests per second (with a burst of as many), the
+	// way AWS's own API rate limits do: a client that slows down stops
+	// being throttled.
+	RateLimit float64
 	// Deny answers AccessDenied to the calls it returns true for.
 	Deny func(Call) bool
 	// Down answers 503 to every call to these regions, as a region that
 	// does not answer.
 	Down map[string]bool
 
+	buckets   map[string]*bucket
 	n         atomic.Int64
 	throttled atomic.Int64
 	srv       *httptest.Server
@@ -77,8 +86,8 @@ func (s *Server) Update(f func(*World)) {
 
 // Calls returns every call received so far.
 func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.callsMu.Lock()
+	defer s.callsMu.Unlock()
 	return append([]Call(nil), s.calls...)
 }
 
@@ -87,9 +96,9 @@ func (s *Server) Throttled() int { return int(s.throttled.Load()) }
 
 // ResetCalls forgets the calls received so far.
 func (s *Server) ResetCalls() {
-	s.mu.Lock()
+	s.callsMu.Lock()
 	s.calls = nil
-	s.mu.Unlock()
+	s.callsMu.Unlock()
 }
 
 // credentialScope reads service and region from the SigV4 Authorization
@@ -118,9 +127,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	op, route := p.route(r, body)
 	call := Call{Service: service, Region: region, Operation: op}
-	s.mu.Lock()
+	s.callsMu.Lock()
 	s.calls = append(s.calls, call)
-	s.mu.Unlock()
+	s.callsMu.Unlock()
 	if s.Latency > 0 {
 		time.Sleep(s.Latency)
 	}
@@ -130,20 +139,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, op, &apiError{400, "InvalidAction", fmt.Sprintf("%s %s is not emulated", r.Method, r.URL.Path)})
 	case s.Down[region]:
 		p.fail(w, op, &apiError{503, "ServiceUnavailable", "Service is unavailable in " + region})
-	case s.ThrottleEvery > 0 && n%int64(s.ThrottleEvery) == 0:
+	case s.ThrottleEvery > 0 && n%int64(s.ThrottleEvery) == 0, !s.allow(service + " " + region):
 		s.throttled.Add(1)
 		p.fail(w, op, p.throttle)
 	case s.Deny != nil && s.Deny(call):
 		p.fail(w, op, &apiError{403, p.denied, fmt.Sprintf("User: arn:aws:iam::%s:user/verify is not authorized to perform: %s", Account, call)})
 	default:
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		rr := s.world.Region(region)
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		rr := s.world.Regions[region]
+		if rr == nil {
+			rr = emptyRegion
+		}
 		if err := route(w, r, body, s.world, rr); err != nil {
 			p.fail(w, op, err)
 		}
 	}
 }
+
+// emptyRegion answers for regions the world has nothing in; handlers
+// must not create regions while the world is shared.
+var emptyRegion = NewWorld().Region("none")
 
 // handler answers one operation; it returns an error to have it rendered.
 type handler func(w http.ResponseWriter, r *http.Request, body []byte, world *World, region *Region) *apiError
@@ -269,4 +285,35 @@ func pathParam(re *regexp.Regexp, path string, i int) string {
 		return m[i]
 	}
 	return v
+}
+
+// bucket is a token bucket: tokens refill at the server's RateLimit.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// allow takes a token from key's bucket, if RateLimit is set.
+func (s *Server) allow(key string) bool {
+	if s.RateLimit <= 0 {
+		return true
+	}
+	s.callsMu.Lock()
+	defer s.callsMu.Unlock()
+	if s.buckets == nil {
+		s.buckets = map[string]*bucket{}
+	}
+	now := time.Now()
+	b, ok := s.buckets[key]
+	if !ok {
+		b = &bucket{tokens: s.RateLimit, last: now}
+		s.buckets[key] = b
+	}
+	b.tokens = min(s.RateLimit, b.tokens+now.Sub(b.last).Seconds()*s.RateLimit)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }
