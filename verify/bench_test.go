@@ -52,9 +52,9 @@ func BenchmarkLive(b *testing.B) {
 	const latency = 50 * time.Millisecond
 	p := largePlan(1000)
 	for _, bc := range []struct {
-		name          string
-		concurrency   int
-		rateLimit     float64
+		name        string
+		concurrency int
+		rateLimit   float64
 	}{
 		{"conc16", 16, 0},
 		{"conc32", 32, 0},
