@@ -219,19 +219,18 @@ func gitDiff(opts *DiffOptions) (*plandiff.Report, error) {
 	}
 
 	var plans []string // plan directories, relative to the top
-	found := false
-	for _, rel := range rels {
-		b, bok := plansBelow(baseRoot, rel)
-		h, hok := plansBelow(headRoot, rel)
-		found = found || bok || hok
+	for i, rel := range rels {
+		b := plansBelow(baseRoot, rel)
+		h := plansBelow(headRoot, rel)
+		if len(b) == 0 && len(h) == 0 {
+			return nil, &exitError{ExitInvalid, fmt.Errorf("%s: no plans there at %s or %s (a plan is a directory holding *.cue, *.yaml, *.yml or *.json files)",
+				opts.Paths[i], shortRev(opts.Git, baseRev, true), headLabel)}
+		}
 		for _, p := range append(b, h...) {
 			if !slices.Contains(plans, p) {
 				plans = append(plans, p)
 			}
 		}
-	}
-	if !found {
-		return nil, &exitError{ExitInvalid, fmt.Errorf("no plans under %s at either revision", strings.Join(opts.Paths, ", "))}
 	}
 	slices.Sort(plans)
 
@@ -291,25 +290,26 @@ func gitDiff(opts *DiffOptions) (*plandiff.Report, error) {
 }
 
 // plansBelow lists the plan directories at or below rel under root,
-// relative to root; ok says whether rel exists there at all.
-func plansBelow(root, rel string) (plans []string, ok bool) {
+// relative to root.
+func plansBelow(root, rel string) []string {
 	dir := filepath.Join(root, rel)
 	if _, err := os.Stat(dir); err != nil {
-		return nil, false
+		return nil
 	}
 	if schema.IsPlanDir(dir) {
-		return []string{rel}, true
+		return []string{rel}
 	}
 	found, err := findPlans(dir)
 	if err != nil {
-		return nil, true
+		return nil
 	}
+	var plans []string
 	for _, f := range found {
 		if r, err := filepath.Rel(root, f); err == nil {
 			plans = append(plans, r)
 		}
 	}
-	return plans, true
+	return plans
 }
 
 // rewriteLoadError names exported files by the paths the user knows.

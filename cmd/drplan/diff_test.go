@@ -278,6 +278,13 @@ func TestDiffGit(t *testing.T) {
 		}
 	})
 
+	t.Run("no plans there", func(t *testing.T) {
+		code, _, errOut := runIn(t, repo.dir, "diff", "--git", "HEAD~1..HEAD", "docs")
+		if code != ExitInvalid || !strings.Contains(errOut, "docs: no plans there at HEAD~1") {
+			t.Errorf("exit %d, stderr %q", code, errOut)
+		}
+	})
+
 	t.Run("unknown revision", func(t *testing.T) {
 		code, _, errOut := runIn(t, repo.dir, "diff", "--git", "no-such-branch..HEAD", "plans/orderflow")
 		if code != ExitInvalid || !strings.Contains(errOut, `unknown revision "no-such-branch"`) {
