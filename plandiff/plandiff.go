@@ -223,18 +223,33 @@ func (c *comparer) add(ch Change) {
 func (c *comparer) invalidations(d *Diff) {
 	for _, id := range c.head.TierIDs() {
 		bt, ht := c.base.Tiers[id], c.head.Tiers[id]
-		if bt == nil || ht == nil || ht.SignOff == nil {
+		if bt == nil || ht == nil || bt.SignOff == nil {
 			continue
 		}
 		was, now := c.base.TierDigest(id), c.head.TierDigest(id)
 		if was == now {
 			continue
 		}
-		var stale []StaleSignOff
-		for _, s := range ht.SignOff.Given {
-			if s.Digest == was && s.Digest != now {
-				stale = append(stale, StaleSignOff{Role: s.Role, Name: s.Name, Date: s.Date.String()})
+		// A sign-off current in base is invalidated when head's, for the
+		// same role, does not match the changed tier, or was dropped.
+		headBy := map[string]plan.SignOff{}
+		if ht.SignOff != nil {
+			for _, s := range ht.SignOff.Given {
+				headBy[s.Role] = s
 			}
+		}
+		var stale []StaleSignOff
+		for _, s := range bt.SignOff.Given {
+			if s.Digest != was {
+				continue
+			}
+			if h, ok := headBy[s.Role]; ok {
+				if h.Digest == now {
+					continue
+				}
+				s = h
+			}
+			stale = append(stale, StaleSignOff{Role: s.Role, Name: s.Name, Date: s.Date.String()})
 		}
 		if len(stale) == 0 {
 			continue

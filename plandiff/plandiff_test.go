@@ -476,6 +476,15 @@ func TestInvalidation(t *testing.T) {
 		t.Fatalf("after re-signing tier1: %+v", d.Invalidated)
 	}
 
+	// Dropping the sign-off along with the change does not hide it.
+	base, head = orderflow(t), orderflow(t)
+	head.Tiers["tier2"].RTO = dur("1h")
+	head.Tiers["tier2"].SignOff.Given = head.Tiers["tier2"].SignOff.Given[:1]
+	d = Compare(base, head)
+	if len(d.Invalidated) != 1 || len(d.Invalidated[0].SignOffs) != 2 {
+		t.Fatalf("dropped sign-off: %+v", d.Invalidated)
+	}
+
 	// A sign-off already stale in base is not invalidated by the change.
 	base, head = orderflow(t), orderflow(t)
 	base.Tiers["tier3"].SignOff.Given[0].Digest = "sha256:old"
