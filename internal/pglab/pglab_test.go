@@ -185,16 +185,7 @@ func TestMeasureLoss(t *testing.T) {
 	lab := pglab.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir := lab.TempDir(t)
-	for name, data := range failoverBundle(t) {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeBundle(t, lab)
 	step := func(script string) string {
 		t.Helper()
 		out, err := lab.Command(ctx, "sh", filepath.Join(dir, "steps", script)).CombinedOutput()
@@ -289,6 +280,64 @@ func TestMeasureLoss(t *testing.T) {
 		t.Errorf("measured rpo=%s lost-writes=%d; from acked.log and pg-b: rpo=%s lost-writes=%d", rpo, lost, want.RPO, want.Lost)
 	}
 	t.Logf("cut off pg-b, then pg-a acknowledged %d writes: measured rpo=%s lost-writes=%d", lostAtLeast, rpo, lost)
+}
+
+// TestCrashRollback: the rollback of the crash step (before any promotion)
+// restarts pg-a, and the pair is back as it was: pg-b streams from it and
+// the client's writes are acknowledged by it again.
+func TestCrashRollback(t *testing.T) {
+	t.Parallel()
+	lab := pglab.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := writeBundle(t, lab)
+	run := func(script string) string {
+		t.Helper()
+		out, err := lab.Command(ctx, "sh", filepath.Join(dir, "steps", script)).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", script, err, out)
+		}
+		return string(out)
+	}
+	run("03-crash-primary.sh")
+	if lab.Running(pglab.Primary) {
+		t.Fatalf("%s still running after the crash step", pglab.Primary)
+	}
+	if out := run("03-crash-primary.rollback.sh"); !strings.Contains(out, "server started") {
+		t.Errorf("rollback output lacks its expected %q:\n%s", "server started", out)
+	}
+	// pg-b reconnects on its own; the writer retries every 0.1 s.
+	var out string
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		out = run("01-check-replication.sh")
+		if strings.Contains(out, "pg-a -> pg-b: streaming; pg-b in recovery: t") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(out, "pg-a -> pg-b: streaming; pg-b in recovery: t") {
+		t.Errorf("pg-b not streaming from pg-a 30 s after the rollback: %s", out)
+	}
+	if out := run("02-check-writer.sh"); !regexp.MustCompile(`acknowledged in 1s: [1-9][0-9]*; last by: pg-a`).MatchString(out) {
+		t.Errorf("the client's writes are not acknowledged by pg-a after the rollback: %s", out)
+	}
+}
+
+// writeBundle writes the failover bundle of plans/locallab into a folder
+// the lab's user can read, and returns it.
+func writeBundle(t *testing.T, lab *pglab.Lab) string {
+	t.Helper()
+	dir := lab.TempDir(t)
+	for name, data := range failoverBundle(t) {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // TestFailedUpStopsItsServers: when lab.sh up fails half-way (pg-b's

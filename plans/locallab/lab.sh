@@ -146,6 +146,9 @@ shared_buffers = 16MB
 max_wal_senders = 4
 wal_keep_size = 64MB
 hot_standby = on
+# pg-b retries a lost pg-a every second, not every 5 (the default), so that
+# it follows a restarted pg-a within a drill's time.
+wal_retrieve_retry_interval = '1s'
 # The node's own port and name, rewritten at each start.
 include_if_exists = 'lab.conf'
 EOF
