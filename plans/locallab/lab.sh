@@ -39,7 +39,9 @@
 # each row psql prints back: RETURNING output only arrives once the INSERT
 # has committed, so every line of acked.log is an acknowledged write. When
 # the session breaks it reconnects to whatever target names, skipping the
-# id that was in flight (it may have committed unacknowledged).
+# id that was in flight (it may have committed unacknowledged). It writes
+# as fast as one session commits, thousands of rows a second: acked.log
+# grows by about 100 kB a second while the lab is up.
 set -eu
 
 die() {
