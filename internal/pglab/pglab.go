@@ -114,7 +114,11 @@ func Prepare(t testing.TB) *Lab {
 	}
 	cred, err := labCred()
 	if err != nil {
-		t.Fatal(err)
+		// Like a missing tool: the postgres user comes with the package.
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
 	}
 	base, err := os.MkdirTemp(labParent(), "drplan-pglab-")
 	if err != nil {
