@@ -19,14 +19,11 @@ func Plan(p *plan.Plan, o StrategyOptions) (Files, error) {
 		}
 		o.Diagram = "architecture.svg"
 	}
+	// The strategy's HTML page is the auditor site's (package site),
+	// made from this Markdown.
 	strategy := StrategyMarkdown(p, o)
-	html, err := HTMLPage(title(p), strategy)
-	if err != nil {
-		return nil, err
-	}
 	files := Files{
 		"strategy.md":      strategy,
-		"strategy.html":    html,
 		"cost.md":          CostMarkdown(p),
 		"architecture.dot": dot,
 	}
