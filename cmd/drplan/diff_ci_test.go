@@ -24,14 +24,12 @@ import (
 // ciVars are the values the invocations' variables stand for. An unknown
 // variable fails the test: add it here with a value that means the same.
 var ciVars = map[string]string{
-	"FAIL_ON":                            "error",
-	"PATHS":                              "plans",
-	"paths[@]":                           "plans",
-	"BASE":                               "HEAD~1",
-	"HEAD":                               "HEAD",
-	"CI_MERGE_REQUEST_DIFF_BASE_SHA":     "HEAD~1",
-	"CI_COMMIT_SHA":                      "HEAD",
-	"github.event.pull_request.base.sha": "HEAD~1",
+	"FAIL_ON":                        "error",
+	"plans[@]":                       "plans",
+	"BASE":                           "HEAD~1",
+	"HEAD":                           "HEAD",
+	"CI_MERGE_REQUEST_DIFF_BASE_SHA": "HEAD~1",
+	"CI_COMMIT_SHA":                  "HEAD",
 }
 
 var (
@@ -107,6 +105,21 @@ func expand(t *testing.T, w string) string {
 		}
 		return v
 	})
+}
+
+// shellcheck checks a script in the given dialect. GitHub expressions,
+// which the runner substitutes before the shell runs, must not appear in
+// a script: they belong in env, where quoting cannot go wrong.
+func shellcheck(t *testing.T, bin, dialect, name, script string) {
+	t.Helper()
+	if strings.Contains(script, "${{") {
+		t.Errorf("%s: a ${{ }} expression inside the script; pass it through env", name)
+	}
+	cmd := exec.Command(bin, "-s", dialect, "-")
+	cmd.Stdin = strings.NewReader(script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%s: shellcheck -s %s: %v\n%s", name, dialect, err, out)
+	}
 }
 
 // yamlScripts returns the shell a YAML CI file runs: the strings under
@@ -233,6 +246,13 @@ func TestActionInvocations(t *testing.T) {
 	if !uploads {
 		t.Error("no upload-sarif step for drplan.sarif")
 	}
+	if sc := testtool.Need(t, "shellcheck", "shellcheck"); sc != "" {
+		for _, st := range action.Runs.Steps {
+			if st.Run != "" {
+				shellcheck(t, sc, "bash", "action.yml: "+st.Name, st.Run)
+			}
+		}
+	}
 	want := []string{"diff --git", "lint github", "lint sarif"}
 	if got := commands(calls); !slices.Equal(got, want) {
 		t.Errorf("action.yml calls %v, want %v", got, want)
@@ -261,6 +281,9 @@ func TestDocsCIInvocations(t *testing.T) {
 			}
 		} else {
 			calls = append(calls, invocations(t, m[2])...)
+			if sc := testtool.Need(t, "shellcheck", "shellcheck"); sc != "" {
+				shellcheck(t, sc, "sh", "docs/ci.md", m[2])
+			}
 		}
 	}
 	if blocks == 0 {
