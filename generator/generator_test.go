@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"time"
 
-
 	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
 	"os"
@@ -191,7 +190,6 @@ func TestStrategyOrderFlow(t *testing.T) {
 		t.Error("stale sign-off not shown")
 	}
 }
-
 
 func TestCommsFilesOrderFlow(t *testing.T) {
 	p, err := schema.Load("../plans/orderflow")
