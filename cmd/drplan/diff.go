@@ -50,9 +50,9 @@ keys or restating "60s" as "1m" reports nothing.
 
 BASE and HEAD are plan directories or files. With --git, each PATH (a plan
 directory, a directory holding plans, or a file of a plan, which stands for
-its whole plan) is read at both revisions:
-REV1..REV2, REV1...REV2 (from the merge base, as a pull request shows it),
-or REV1.. / REV1 to compare with the working tree.
+its whole plan) is read at both revisions: REV1..REV2, REV1...REV2 (from
+the merge base, as a pull request shows it), or REV1.. / REV1 to compare
+with the working tree.
 
 Exit status: 0 whatever changed; 2 when a plan cannot be read or is invalid.`,
 		Example: `  drplan diff old/orderflow plans/orderflow
