@@ -22,6 +22,8 @@ type checker struct {
 	region  string // for components that declare none
 	planned map[fetchKey]bool
 	checks  []evidence.Check
+	// nodes[i] is the plan node checks[i] is about, for findings.
+	nodes []string
 }
 
 func newChecker(p *plan.Plan, obs *Observed, defaultRegion string) *checker {
@@ -32,6 +34,7 @@ func newChecker(p *plan.Plan, obs *Observed, defaultRegion string) *checker {
 // by path (falling back to its nearest written ancestor).
 func (c *checker) check(id, comp, resource, region string, path ...any) *evidence.Check {
 	c.checks = append(c.checks, evidence.Check{ID: id, Component: comp, Resource: resource, Region: region, Pos: c.p.Source.Pos(path...)})
+	c.nodes = append(c.nodes, plan.Path(path...))
 	return &c.checks[len(c.checks)-1]
 }
 

@@ -18,8 +18,12 @@ func TestAccessDeniedIsCouldNotVerify(t *testing.T) {
 	srv := awstest.NewServer(awstest.FromPlan(p, time.Now()))
 	defer srv.Close()
 	srv.Deny = func(c awstest.Call) bool { return c.Operation == "DescribeDBClusters" && c.Region == usw2 }
-	checks, _ := run(t, srv, p, fastRetries)
+	checks, obs := run(t, srv, p, fastRetries)
 	expectFailing(t, checks, []want{{"aurora.cluster", "db-standby", verify.RuleUnverified, `clusterId:       "db-standby-usw2"`}})
+	_, findings := verify.Verify(p, obs)
+	if len(findings) != 1 || findings[0].Path != "components.db-standby.aws.clusterId" || findings[0].RuleID != verify.RuleUnverified || findings[0].Severity.String() != "warning" {
+		t.Errorf("findings: %+v", findings)
+	}
 	c := failing(checks)[0]
 	if !strings.Contains(c.Message, "AccessDenied") || !strings.Contains(c.Message, "rds:DescribeDBClusters in us-west-2") {
 		t.Errorf("the finding does not carry AWS's reason: %s", c.Message)

@@ -76,11 +76,14 @@ func Compare(p *plan.Plan, obs *Observed) []evidence.Check {
 	return newChecker(p, obs, obs.DefaultRegion).run()
 }
 
-// Findings turns the checks that did not hold into report findings, with
-// the severity of their rule.
-func Findings(checks []evidence.Check) []report.Finding {
+// Verify checks one plan against an observed state and returns every
+// check (as Compare) and, for the ones that did not hold, report findings
+// with the severity of their rule and the plan node they are about.
+func Verify(p *plan.Plan, obs *Observed) ([]evidence.Check, []report.Finding) {
+	c := newChecker(p, obs, obs.DefaultRegion)
+	checks := c.run()
 	var out []report.Finding
-	for _, ch := range checks {
+	for i, ch := range checks {
 		if ch.Status == evidence.OK {
 			continue
 		}
@@ -92,8 +95,8 @@ func Findings(checks []evidence.Check) []report.Finding {
 		if ch.Component != "" {
 			msg = fmt.Sprintf("%s: %s", ch.Component, msg)
 		}
-		out = append(out, report.Finding{RuleID: ch.RuleID, Severity: sev, Message: msg, Pos: ch.Pos, Path: ch.ID})
+		out = append(out, report.Finding{RuleID: ch.RuleID, Severity: sev, Message: msg, Pos: ch.Pos, Path: c.nodes[i]})
 	}
 	report.Sort(out)
-	return out
+	return checks, out
 }

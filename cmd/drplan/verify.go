@@ -139,8 +139,8 @@ func verifyRun(opts *VerifyOptions) error {
 			continue
 		}
 		pr.Name = lr.plan.Name
-		checks := verify.Compare(lr.plan, obs)
-		pr.Findings = verify.Findings(checks)
+		var checks []evidence.Check
+		checks, pr.Findings = verify.Verify(lr.plan, obs)
 		res.Plans = append(res.Plans, pr)
 		rec.Plans = append(rec.Plans, evidence.Plan{Name: pr.Name, Path: pr.Path, Checks: checks})
 	}

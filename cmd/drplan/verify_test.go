@@ -172,3 +172,39 @@ func TestVerifyInvalidInput(t *testing.T) {
 		}
 	}
 }
+
+// --region is where components that name no region are looked up.
+func TestVerifyRegionOverride(t *testing.T) {
+	w := awstest.NewWorld()
+	w.Region("eu-west-1").Buckets["shop-backups"] = &verify.Bucket{Name: "shop-backups", Versioning: "Enabled"}
+	srv := awstest.NewServer(w)
+	t.Cleanup(srv.Close)
+	awsEnv(t, srv)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "plan.cue"), []byte(`package shop
+
+apiVersion: "drplan/v1"
+name:       "shop"
+components: backups: {kind: "s3", aws: {bucket: "shop-backups", versioning: true}}
+`), 0o644)
+	if code, out, _ := runMain("verify", dir); code != ExitFindings || !strings.Contains(out, "DR202") || !strings.Contains(out, "does not exist in us-east-1") {
+		t.Errorf("in AWS_REGION (us-east-1): exit %d\n%s", code, out)
+	}
+	if code, out, _ := runMain("verify", "--region", "eu-west-1", dir); code != ExitOK || !strings.Contains(out, "no findings") {
+		t.Errorf("--region eu-west-1: exit %d\n%s", code, out)
+	}
+}
+
+// An AWS that answers too slowly is cut off by --timeout: every read
+// left is "could not verify", and the command ends.
+func TestVerifyTimeout(t *testing.T) {
+	srv, dir := orderflowServer(t)
+	srv.Latency = time.Second
+	code, out, _ := runMain("verify", "--timeout", "300ms", "--fail-on", "warning", dir)
+	if code != ExitFindings || !strings.Contains(out, "no answer before the --timeout") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if strings.Contains(out, "DR205") {
+		t.Errorf("a mismatch was reported from a read that never finished:\n%s", out)
+	}
+}
