@@ -31,6 +31,11 @@ func Live(ctx context.Context, plans []*plan.Plan, cfg Config) (*Observed, error
 	if err != nil {
 		return nil, err
 	}
+	// Without credentials every read would fail the same way; say so
+	// once, as a configuration error, rather than as a finding per resource.
+	if _, err := s.base.Credentials.Retrieve(ctx); err != nil {
+		return nil, fmt.Errorf("no usable AWS credentials (environment, --profile, SSO or instance role): %w", err)
+	}
 	obs := &Observed{TakenAt: time.Now().UTC().Truncate(time.Second), DefaultRegion: s.base.Region}
 	var done atomic.Int64
 	total := 0

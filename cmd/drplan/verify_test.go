@@ -154,18 +154,26 @@ func TestVerifyInvalidInput(t *testing.T) {
 	_, dir := orderflowServer(t)
 	bad := filepath.Join(t.TempDir(), "not-a-record.json")
 	os.WriteFile(bad, []byte(`{"kind": "something-else"}`), 0o644)
+	noCreds := func() { t.Setenv("AWS_ACCESS_KEY_ID", ""); t.Setenv("AWS_SECRET_ACCESS_KEY", "") }
 	for _, tc := range []struct {
-		args []string
-		msg  string
+		args  []string
+		msg   string
+		setup func()
 	}{
-		{[]string{"verify", "--snapshot", bad, dir}, "not a drplan verify record"},
-		{[]string{"verify", "--snapshot", filepath.Join(t.TempDir(), "missing.json"), dir}, "no such file"},
-		{[]string{"verify", "--snapshot", bad, "--profile", "prod", dir}, "`--snapshot` reads no AWS"},
-		{[]string{"verify"}, "specify at least one PATH"},
-		{[]string{"verify", "--concurrency", "0", dir}, "`--concurrency` must be at least 1"},
-		{[]string{"verify", "--format", "yaml", dir}, "`--format` must be one of"},
-		{[]string{"verify", "--record", filepath.Join(t.TempDir(), "no", "such", "dir", "r.json"), dir}, "`--record`"},
+		{[]string{"verify", "--snapshot", bad, dir}, "not a drplan verify record", nil},
+		{[]string{"verify", "--snapshot", filepath.Join(t.TempDir(), "missing.json"), dir}, "no such file", nil},
+		{[]string{"verify", "--snapshot", bad, "--profile", "prod", dir}, "`--snapshot` reads no AWS", nil},
+		{[]string{"verify"}, "specify at least one PATH", nil},
+		{[]string{"verify", "--concurrency", "0", dir}, "`--concurrency` must be at least 1", nil},
+		{[]string{"verify", "--format", "yaml", dir}, "`--format` must be one of", nil},
+		{[]string{"verify", "--record", filepath.Join(t.TempDir(), "no", "such", "dir", "r.json"), dir}, "`--record`", nil},
+		{[]string{"verify", "--profile", "no-such-profile", dir}, "no-such-profile", nil},
+		// Last: the environment it changes stays for the rest of the test.
+		{[]string{"verify", dir}, "no usable AWS credentials", noCreds},
 	} {
+		if tc.setup != nil {
+			tc.setup()
+		}
 		code, _, stderr := runMain(tc.args...)
 		if code != ExitInvalid || !strings.Contains(stderr, tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.msg)
