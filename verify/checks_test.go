@@ -89,6 +89,11 @@ func TestChecks(t *testing.T) {
 		{name: "s3 bucket missing", break_: func(w *awstest.World) {
 			delete(w.Regions[usw2].Buckets, "orderflow-wal-archive-usw2")
 		}, want: []want{{"s3.bucket", "wal-archive", verify.RuleMissing, `bucket:     "orderflow-wal-archive-usw2"`}}},
+		{name: "s3 bucket in another region", break_: func(w *awstest.World) {
+			b := w.Regions[usw2].Buckets["orderflow-wal-archive-usw2"]
+			delete(w.Regions[usw2].Buckets, b.Name)
+			w.Region("us-east-2").Buckets[b.Name] = b
+		}, want: []want{{"s3.bucket", "wal-archive", verify.RuleMissing, `bucket:     "orderflow-wal-archive-usw2"`}}},
 		{name: "s3 versioning suspended", break_: func(w *awstest.World) {
 			w.Regions[use1].Buckets["orderflow-ds-notebooks-use1"].Versioning = "Suspended"
 		}, want: []want{{"s3.versioning", "notebooks-bucket", verify.RuleProtection, `versioning:  true`}}},

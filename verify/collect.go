@@ -300,6 +300,11 @@ func fetchDBInstance(ctx context.Context, c *clients, id string) (any, error) {
 
 func fetchBucket(ctx context.Context, s *session, c *clients, name string) (any, error) {
 	ver, err := c.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
+	if other := bucketRegion(err); other != "" && other != c.region {
+		// S3 answers a bucket asked of the wrong region with a redirect
+		// naming the right one: the plan has the region wrong.
+		return &Bucket{Name: name, Region: other}, nil
+	}
 	if err != nil {
 		return nil, callError(opGetBucketVersioning, c.region, err)
 	}
@@ -346,6 +351,15 @@ func fetchBucket(ctx context.Context, s *session, c *clients, name string) (any,
 		}
 	}
 	return b, nil
+}
+
+// bucketRegion is the region S3 names in a 301 redirect, if err is one.
+func bucketRegion(err error) string {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusMovedPermanently {
+		return re.Response.Header.Get("X-Amz-Bucket-Region")
+	}
+	return ""
 }
 
 func isCode(err error, code string) bool {

@@ -337,6 +337,10 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 	if !c.get(ch, kindBucket, region, a.Bucket, "S3 bucket "+a.Bucket, &b) {
 		return
 	}
+	if b.Region != "" && b.Region != region {
+		mismatch(ch, RuleMissing, region, b.Region, "S3 bucket %s is in %s, not in %s as the plan declares", b.Name, b.Region, region)
+		return
+	}
 	ok(ch, "S3 bucket %s exists", b.Name)
 	if a.Versioning != nil {
 		ch := c.check("s3.versioning", id, a.Bucket, region, "components", id, "aws", "versioning")

@@ -140,7 +140,10 @@ type DBInstance struct {
 // not be read has its reason in the matching *Error field, so one denied
 // call does not hide the others.
 type Bucket struct {
-	Name       string `json:"name"`
+	Name string `json:"name"`
+	// Region is set only when S3 redirected the lookup: the bucket lives
+	// there, not in the region asked.
+	Region     string `json:"region,omitempty"`
 	Versioning string `json:"versioning"`
 	// ObjectLock is "Enabled" or "" (never configured).
 	ObjectLock       string            `json:"objectLock"`

@@ -39,12 +39,20 @@ func s3Error(w http.ResponseWriter, _ string, e *apiError) {
 const s3NS = `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"`
 
 func s3Handler(bucket string, f func(w http.ResponseWriter, b *verify.Bucket) *apiError) handler {
-	return func(w http.ResponseWriter, _ *http.Request, _ []byte, _ *World, r *Region) *apiError {
+	return func(w http.ResponseWriter, _ *http.Request, _ []byte, world *World, r *Region) *apiError {
 		b, ok := r.Buckets[bucket]
-		if !ok {
-			return &apiError{404, "NoSuchBucket", "The specified bucket does not exist"}
+		if ok {
+			return f(w, b)
 		}
-		return f(w, b)
+		// Bucket names are global: one in another region is redirected
+		// there, as S3's regional endpoints do.
+		for name, other := range world.Regions {
+			if _, ok := other.Buckets[bucket]; ok {
+				w.Header().Set("X-Amz-Bucket-Region", name)
+				return &apiError{301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint."}
+			}
+		}
+		return &apiError{404, "NoSuchBucket", "The specified bucket does not exist"}
 	}
 }
 
