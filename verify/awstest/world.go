@@ -337,3 +337,34 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// Merge adds everything in o to w (o's objects win where both have one).
+func (w *World) Merge(o *World) {
+	for name, or := range o.Regions {
+		r := w.Region(name)
+		mergeMap(r.GlobalClusters, or.GlobalClusters)
+		mergeMap(r.DBClusters, or.DBClusters)
+		mergeMap(r.DBInstances, or.DBInstances)
+		mergeMap(r.Buckets, or.Buckets)
+		mergeMap(r.EKSClusters, or.EKSClusters)
+		mergeMap(r.NodeGroups, or.NodeGroups)
+		mergeMap(r.MSKClusters, or.MSKClusters)
+		mergeMap(r.ReplicationGroups, or.ReplicationGroups)
+		mergeMap(r.GlobalDatastores, or.GlobalDatastores)
+		mergeMap(r.BackupPlans, or.BackupPlans)
+		mergeMap(r.BackupVaults, or.BackupVaults)
+		mergeMap(r.Metrics, or.Metrics)
+		r.Replicators = append(r.Replicators, or.Replicators...)
+	}
+	mergeMap(w.HostedZones, o.HostedZones)
+	mergeMap(w.HealthChecks, o.HealthChecks)
+	for zone, recs := range o.Records {
+		w.Records[zone] = append(w.Records[zone], recs...)
+	}
+}
+
+func mergeMap[V any](dst, src map[string]V) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
