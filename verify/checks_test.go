@@ -80,6 +80,12 @@ func TestChecks(t *testing.T) {
 		{name: "rds deletion protection off", break_: func(w *awstest.World) {
 			w.Regions[use1].DBInstances["orderflow-tooling"].DeletionProtection = false
 		}, want: []want{{"rds.deletion-protection", "tooling-db", verify.RuleProtection, `deletionProtection: true`}}},
+		{name: "rds read replica path without the replica", plan: func(p *plan.Plan) {
+			p.Components["tooling-db-usw2"] = &plan.Component{Kind: plan.KindRDSPostgres, Region: usw2, Role: "replica", AWS: &plan.AWS{InstanceID: "orderflow-tooling-usw2"}}
+			p.Replication["tooling-replica"] = &plan.ReplicationPath{From: "tooling-db", To: "tooling-db-usw2", Mode: "async", Mechanism: "rds-read-replica"}
+		}, break_: func(w *awstest.World) {
+			w.Regions[use1].DBInstances["orderflow-tooling"].ReadReplicas = nil
+		}, want: []want{{"replication.path", "tooling-db-usw2", verify.RuleTopology, `replication: {`}}},
 		{name: "rds read replica missing", plan: func(p *plan.Plan) {
 			p.Components["tooling-db"].AWS.ReadReplicaIDs = []string{"orderflow-tooling-usw2"}
 		}, break_: func(w *awstest.World) {
@@ -113,12 +119,23 @@ func TestChecks(t *testing.T) {
 		}},
 		{name: "s3 replication missing", break_: func(w *awstest.World) {
 			w.Regions[use1].Buckets["orderflow-backups-use1"].Replication = nil
-		}, want: []want{{"s3.replication", "s3-backups-use1", verify.RuleTopology, `replicateTo: "us-west-2"`}}},
+		}, want: []want{
+			{"s3.replication", "s3-backups-use1", verify.RuleTopology, `replicateTo: "us-west-2"`},
+			{"replication.path", "s3-backups-usw2", verify.RuleTopology, `to:          "s3-backups-usw2"`},
+		}},
+		{name: "s3 replication to another bucket in the right region", break_: func(w *awstest.World) {
+			b := w.Regions[use1].Buckets["orderflow-ds-notebooks-use1"]
+			b.Replication[0].DestinationBucket = "orderflow-notebooks-copy-usw2"
+			w.Regions[usw2].Buckets["orderflow-notebooks-copy-usw2"] = &verify.Bucket{Name: "orderflow-notebooks-copy-usw2"}
+		}, want: []want{{"replication.path", "s3-backups-usw2", verify.RuleTopology, `to:          "s3-backups-usw2"`}}},
 		{name: "s3 replication to another region", break_: func(w *awstest.World) {
 			b := w.Regions[use1].Buckets["orderflow-ds-notebooks-use1"]
 			b.Replication[0].DestinationBucket = "notebooks-copy-use2"
 			w.Region("us-east-2").Buckets["notebooks-copy-use2"] = &verify.Bucket{Name: "notebooks-copy-use2"}
-		}, want: []want{{"s3.replication", "notebooks-bucket", verify.RuleTopology, `replicateTo: "us-west-2"`}}},
+		}, want: []want{
+			{"s3.replication", "notebooks-bucket", verify.RuleTopology, `replicateTo: "us-west-2"`},
+			{"replication.path", "s3-backups-usw2", verify.RuleTopology, `to:          "s3-backups-usw2"`},
+		}},
 
 		{name: "eks cluster not active", break_: func(w *awstest.World) {
 			w.Regions[usw2].EKSClusters["orderflow-prod-usw2"].Status = "UPDATING"
@@ -187,7 +204,16 @@ func TestChecks(t *testing.T) {
 		}},
 		{name: "backup plan without a cross-region copy", break_: func(w *awstest.World) {
 			w.Regions[use1].BackupPlans["orderflow-dr-hourly"].Rules[0].CopyTo = nil
-		}, want: []want{{"backup.copy", "aws-backup", verify.RuleTopology, `copyTo:    "us-west-2"`}}},
+		}, want: []want{
+			{"backup.copy", "aws-backup", verify.RuleTopology, `copyTo:    "us-west-2"`},
+			{"replication.path", "aws-backup-usw2", verify.RuleTopology, `to:          "aws-backup-usw2"`},
+		}},
+		{name: "backup plan copying to another vault in the standby region", break_: func(w *awstest.World) {
+			w.Regions[use1].BackupPlans["orderflow-dr-hourly"].Rules[0].CopyTo = []string{awstest.VaultARN(usw2, "scratch")}
+		}, want: []want{{"replication.path", "aws-backup-usw2", verify.RuleTopology, `to:          "aws-backup-usw2"`}}},
+		{name: "redis groups in different global datastores", break_: func(w *awstest.World) {
+			w.Regions[usw2].ReplicationGroups["orderflow-sessions-usw2"].GlobalDatastoreID = "ldgnf-other"
+		}, want: []want{{"replication.path", "redis-usw2", verify.RuleTopology, `to:          "redis-usw2"`}}},
 		{name: "backup vault missing", break_: func(w *awstest.World) {
 			delete(w.Regions[usw2].BackupVaults, "orderflow-vault-usw2")
 		}, want: []want{{"backup.vault", "aws-backup-usw2", verify.RuleMissing, `vaultName: "orderflow-vault-usw2"`}}},

@@ -817,7 +817,84 @@ func (c *checker) path(id string, rp *plan.ReplicationPath) {
 		}
 		c.mskPath(id, rp, from, to)
 	}
+	c.pathTopology(id, rp, from, to)
 	c.lag(id, rp, from, to)
+}
+
+// pathTopology checks that a path's source really sends to its
+// destination, where AWS records the link on the source: the components'
+// own checks only see that each end exists and replicates somewhere.
+func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *plan.Component) {
+	fr, tr := c.regionOf(from), c.regionOf(to)
+	check := func() *evidence.Check {
+		return c.check("replication.path", rp.To, rp.From+" -> "+rp.To, fr, "replication", id, "to")
+	}
+	// The ends are read by their components' checks; a missing or
+	// unreadable end is reported there, so here it only skips the check.
+	read := func(kind, region, rid string, v any) bool {
+		return c.get(&evidence.Check{}, kind, region, rid, "", v)
+	}
+	switch {
+	case rp.Mechanism == "s3-crr" && from.Kind == plan.KindS3 && to.Kind == plan.KindS3:
+		var b Bucket
+		if !read(kindBucket, fr, from.AWS.Bucket, &b) || b.ReplicationError != "" || b.Region != "" {
+			return
+		}
+		ch := check()
+		var observed []string
+		for _, r := range b.Replication {
+			observed = append(observed, r.DestinationBucket+" ("+r.Status+")")
+			if r.DestinationBucket == to.AWS.Bucket && r.Status == "Enabled" {
+				ok(ch, "S3 bucket %s replicates to %s (rule %s), as path %s declares", b.Name, to.AWS.Bucket, r.ID, id)
+				return
+			}
+		}
+		obs := cmpOr(strings.Join(observed, ", "), "no replication rules")
+		mismatch(ch, RuleTopology, "replication to "+to.AWS.Bucket, obs, "S3 bucket %s has no enabled replication rule to %s, which path %s declares (%s)", b.Name, to.AWS.Bucket, id, obs)
+	case rp.Mechanism == "rds-read-replica" && from.Kind == plan.KindRDSPostgres && to.Kind == plan.KindRDSPostgres:
+		var d DBInstance
+		if !read(kindDBInstance, fr, from.AWS.InstanceID, &d) {
+			return
+		}
+		ch := check()
+		if slices.ContainsFunc(d.ReadReplicas, func(s string) bool { return s == to.AWS.InstanceID || arnName(s) == to.AWS.InstanceID }) {
+			ok(ch, "RDS instance %s is a read replica of %s, as path %s declares", to.AWS.InstanceID, d.ID, id)
+		} else {
+			obs := cmpOr(strings.Join(d.ReadReplicas, ", "), "none")
+			mismatch(ch, RuleTopology, to.AWS.InstanceID, obs, "RDS instance %s is not a read replica of %s, which path %s declares (replicas: %s)", to.AWS.InstanceID, d.ID, id, obs)
+		}
+	case rp.Mechanism == "elasticache-global-datastore" && from.Kind == plan.KindElastiCacheRedis && to.Kind == plan.KindElastiCacheRedis:
+		var a, b ReplicationGroup
+		if !read(kindReplGroup, fr, from.AWS.ReplicationGroupID, &a) || !read(kindReplGroup, tr, to.AWS.ReplicationGroupID, &b) {
+			return
+		}
+		ch := check()
+		if a.GlobalDatastoreID != "" && a.GlobalDatastoreID == b.GlobalDatastoreID {
+			ok(ch, "%s and %s are members of global datastore %s, as path %s declares", a.ID, b.ID, a.GlobalDatastoreID, id)
+		} else {
+			obs := fmt.Sprintf("%s in %s, %s in %s", a.ID, cmpOr(a.GlobalDatastoreID, "no global datastore"), b.ID, cmpOr(b.GlobalDatastoreID, "no global datastore"))
+			mismatch(ch, RuleTopology, "one global datastore", obs, "path %s declares a global datastore between %s and %s, but they are not in the same one (%s)", id, a.ID, b.ID, obs)
+		}
+	case rp.Mechanism == "aws-backup-copy" && from.Kind == plan.KindAWSBackup && to.Kind == plan.KindAWSBackup:
+		var bp BackupPlan
+		if !read(kindBackupPlan, fr, from.AWS.PlanName, &bp) {
+			return
+		}
+		ch := check()
+		want := fmt.Sprintf("arn:aws:backup:%s:", tr)
+		var observed []string
+		for _, r := range bp.Rules {
+			for _, dest := range r.CopyTo {
+				observed = append(observed, dest)
+				if strings.HasPrefix(dest, want) && strings.HasSuffix(dest, ":backup-vault:"+to.AWS.VaultName) {
+					ok(ch, "AWS Backup plan %s copies to vault %s in %s, as path %s declares", bp.Name, to.AWS.VaultName, tr, id)
+					return
+				}
+			}
+		}
+		obs := cmpOr(strings.Join(observed, ", "), "no copy actions")
+		mismatch(ch, RuleTopology, "copy to "+to.AWS.VaultName+" in "+tr, obs, "AWS Backup plan %s does not copy to vault %s in %s, which path %s declares (%s)", bp.Name, to.AWS.VaultName, tr, id, obs)
+	}
 }
 
 func (c *checker) mskPath(id string, rp *plan.ReplicationPath, from, to *plan.Component) {

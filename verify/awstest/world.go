@@ -269,10 +269,18 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 			if fa != nil && ta != nil {
 				r.Replicators = append(r.Replicators, verify.MSKReplicator{Name: id, ARN: fmt.Sprintf("arn:aws:kafka:%s:%s:replicator/%s/1", regionOf(to), Account, id), State: "RUNNING", Clusters: []string{fa.ARN, ta.ARN}})
 			}
+		case "rds-read-replica":
+			if src := w.Region(regionOf(from)).DBInstances[from.AWS.InstanceID]; src != nil && !slices.Contains(src.ReadReplicas, to.AWS.InstanceID) {
+				replica := to.AWS.InstanceID
+				if regionOf(to) != regionOf(from) {
+					// RDS lists a replica in another region by its ARN.
+					replica = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", regionOf(to), Account, replica)
+				}
+				src.ReadReplicas = append(src.ReadReplicas, replica)
+			}
+			w.SetMetric(regionOf(to), MetricKey("AWS/RDS", "ReplicaLag", "DBInstanceIdentifier="+to.AWS.InstanceID), now, 0)
 		case "aurora-global-database":
 			w.SetMetric(regionOf(to), MetricKey("AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier="+to.AWS.ClusterID), now, 0)
-		case "rds-read-replica":
-			w.SetMetric(regionOf(to), MetricKey("AWS/RDS", "ReplicaLag", "DBInstanceIdentifier="+to.AWS.InstanceID), now, 0)
 		case "elasticache-global-datastore":
 			w.SetMetric(regionOf(to), MetricKey("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId="+to.AWS.ReplicationGroupID), now, 0)
 		case "s3-crr":
