@@ -20,7 +20,7 @@ func TestAccessDeniedIsCouldNotVerify(t *testing.T) {
 	srv.Deny = func(c awstest.Call) bool { return c.Operation == "DescribeDBClusters" && c.Region == usw2 }
 	checks, obs := run(t, srv, p, fastRetries)
 	expectFailing(t, checks, []want{{"aurora.cluster", "db-standby", verify.RuleUnverified, `clusterId:       "db-standby-usw2"`}})
-	_, findings := verify.Verify(p, obs)
+	findings := verify.Verify(p, obs).Findings
 	if len(findings) != 1 || findings[0].Path != "components.db-standby.aws.clusterId" || findings[0].RuleID != verify.RuleUnverified || findings[0].Severity.String() != "warning" {
 		t.Errorf("findings: %+v", findings)
 	}

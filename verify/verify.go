@@ -81,14 +81,23 @@ func Compare(p *plan.Plan, obs *Observed) []evidence.Check {
 	return newChecker(p, obs, obs.DefaultRegion).run()
 }
 
-// Verify checks one plan against an observed state and returns every
-// check (as Compare) and, for the ones that did not hold, report findings
-// with the severity of their rule and the plan node they are about.
-func Verify(p *plan.Plan, obs *Observed) ([]evidence.Check, []report.Finding) {
+// Outcome is one plan compared with AWS.
+type Outcome struct {
+	// Checks are every check, the ones that hold too.
+	Checks []evidence.Check
+	// Findings are the checks that did not hold, with the severity of
+	// their rule and the plan node they are about, after the plan's
+	// accept lists; Suppressed are the ones its suppress lists silence.
+	Findings, Suppressed []report.Finding
+}
+
+// Verify compares one plan with an observed state, as Compare, and turns
+// the checks that did not hold into report findings.
+func Verify(p *plan.Plan, obs *Observed) Outcome {
 	c := newChecker(p, obs, obs.DefaultRegion)
-	checks := c.run()
-	var out []report.Finding
-	for i, ch := range checks {
+	out := Outcome{Checks: c.run()}
+	var fs []report.Finding
+	for i, ch := range out.Checks {
 		if ch.Status == evidence.OK {
 			continue
 		}
@@ -100,8 +109,10 @@ func Verify(p *plan.Plan, obs *Observed) ([]evidence.Check, []report.Finding) {
 		if ch.Component != "" {
 			msg = fmt.Sprintf("%s: %s", ch.Component, msg)
 		}
-		out = append(out, report.Finding{RuleID: ch.RuleID, Severity: sev, Message: msg, Pos: ch.Pos, Path: c.nodes[i]})
+		fs = append(fs, report.Finding{RuleID: ch.RuleID, Severity: sev, Message: msg, Pos: ch.Pos, Path: c.nodes[i]})
 	}
-	report.Sort(out)
-	return checks, out
+	out.Findings, out.Suppressed = applySuppressions(p, fs, obs.TakenAt)
+	report.Sort(out.Findings)
+	report.Sort(out.Suppressed)
+	return out
 }

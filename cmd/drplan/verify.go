@@ -139,10 +139,10 @@ func verifyRun(opts *VerifyOptions) error {
 			continue
 		}
 		pr.Name = lr.plan.Name
-		var checks []evidence.Check
-		checks, pr.Findings = verify.Verify(lr.plan, obs)
+		out := verify.Verify(lr.plan, obs)
+		pr.Findings, pr.Suppressed = out.Findings, out.Suppressed
 		res.Plans = append(res.Plans, pr)
-		rec.Plans = append(rec.Plans, evidence.Plan{Name: pr.Name, Path: pr.Path, Checks: checks})
+		rec.Plans = append(rec.Plans, evidence.Plan{Name: pr.Name, Path: pr.Path, Checks: out.Checks})
 	}
 	if opts.Record != "" {
 		if rec.Observed, err = json.Marshal(obs); err == nil {
