@@ -195,7 +195,7 @@ apiVersion: "drplan/v1"
 name:       "shop"
 components: backups: {kind: "s3", aws: {bucket: "shop-backups", versioning: true}}
 `), 0o644)
-	if code, out, _ := runMain("verify", dir); code != ExitFindings || !strings.Contains(out, "DR202") || !strings.Contains(out, "does not exist in us-east-1") {
+	if code, out, _ := runMain("verify", dir); code != ExitFindings || !strings.Contains(out, "DR202") || !strings.Contains(out, "is in eu-west-1, not in us-east-1") {
 		t.Errorf("in AWS_REGION (us-east-1): exit %d\n%s", code, out)
 	}
 	if code, out, _ := runMain("verify", "--region", "eu-west-1", dir); code != ExitOK || !strings.Contains(out, "no findings") {
