@@ -160,14 +160,14 @@ func callError(op Operation, region string, err error) error {
 	return fmt.Errorf("%s in %s: %v", op, region, err)
 }
 
-// fetcher reads one kind of object.
+// fetcher reads one kind of object with one region's clients.
 type fetcher func(ctx context.Context, c *clients, id string) (any, error)
 
 var fetchers = map[string]fetcher{
 	kindGlobalCluster:   fetchGlobalCluster,
 	kindDBCluster:       fetchDBCluster,
 	kindDBInstance:      fetchDBInstance,
-	kindBucket:          nil, // set in init: it reads other regions' buckets too
+	kindBucket:          fetchBucket,
 	kindEKSCluster:      fetchEKSCluster,
 	kindNodeGroup:       fetchNodeGroup,
 	kindMSKCluster:      fetchMSKCluster,
@@ -214,11 +214,7 @@ func collect(ctx context.Context, s *session, keys []fetchKey, obs *Observed, cf
 
 func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
 	r := &Resource{Kind: k.Kind, Region: k.Region, ID: k.ID}
-	f := fetchers[k.Kind]
-	if k.Kind == kindBucket {
-		f = func(ctx context.Context, c *clients, id string) (any, error) { return fetchBucket(ctx, s, c, id) }
-	}
-	v, err := f(ctx, s.clients(k.Region), k.ID)
+	v, err := fetchers[k.Kind](ctx, s.clients(k.Region), k.ID)
 	switch {
 	case errors.Is(err, errNotFound):
 		return r
@@ -298,7 +294,7 @@ func fetchDBInstance(ctx context.Context, c *clients, id string) (any, error) {
 	return nil, errNotFound
 }
 
-func fetchBucket(ctx context.Context, s *session, c *clients, name string) (any, error) {
+func fetchBucket(ctx context.Context, c *clients, name string) (any, error) {
 	ver, err := c.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
 	if other := bucketRegion(err); other != "" && other != c.region {
 		// S3 answers a bucket asked of the wrong region with a redirect
