@@ -21,7 +21,9 @@ type checker struct {
 	obs     *Observed
 	region  string // for components that declare none
 	planned map[fetchKey]bool
-	checks  []evidence.Check
+	// checks are pointers so that one stays valid while later checks are
+	// added.
+	checks []*evidence.Check
 	// nodes[i] is the plan node checks[i] is about, for findings.
 	nodes []string
 }
@@ -33,9 +35,10 @@ func newChecker(p *plan.Plan, obs *Observed, defaultRegion string) *checker {
 // check starts a check about a component, located at the plan node given
 // by path (falling back to its nearest written ancestor).
 func (c *checker) check(id, comp, resource, region string, path ...any) *evidence.Check {
-	c.checks = append(c.checks, evidence.Check{ID: id, Component: comp, Resource: resource, Region: region, Pos: c.p.Source.Pos(path...)})
+	ch := &evidence.Check{ID: id, Component: comp, Resource: resource, Region: region, Pos: c.p.Source.Pos(path...)}
+	c.checks = append(c.checks, ch)
 	c.nodes = append(c.nodes, plan.Path(path...))
-	return &c.checks[len(c.checks)-1]
+	return ch
 }
 
 func ok(ch *evidence.Check, msg string, args ...any) {
@@ -126,7 +129,11 @@ func (c *checker) run() []evidence.Check {
 	for _, id := range plan.Keys(c.p.Replication) {
 		c.path(id, c.p.Replication[id])
 	}
-	return c.checks
+	out := make([]evidence.Check, len(c.checks))
+	for i, ch := range c.checks {
+		out[i] = *ch
+	}
+	return out
 }
 
 func (c *checker) aurora(id string, comp *plan.Component) {
