@@ -74,6 +74,9 @@ func TestChecks(t *testing.T) {
 		{name: "rds instance missing", break_: func(w *awstest.World) {
 			delete(w.Regions[use1].DBInstances, "orderflow-tooling")
 		}, want: []want{{"rds.instance", "tooling-db", verify.RuleMissing, `instanceId:         "orderflow-tooling"`}}},
+		{name: "rds instance stopped", break_: func(w *awstest.World) {
+			w.Regions[use1].DBInstances["orderflow-tooling"].Status = "stopped"
+		}, want: []want{{"rds.instance", "tooling-db", verify.RuleNotServing, `instanceId:         "orderflow-tooling"`}}},
 		{name: "rds automated backups off", break_: func(w *awstest.World) {
 			w.Regions[use1].DBInstances["orderflow-tooling"].BackupRetentionDays = 0
 		}, want: []want{{"rds.backups", "tooling-db", verify.RuleRetention, `retention: "7d"`}}},
@@ -146,6 +149,9 @@ func TestChecks(t *testing.T) {
 		{name: "eks node group missing", break_: func(w *awstest.World) {
 			delete(w.Regions[use1].NodeGroups, "orderflow-prod-use1/system-use1")
 		}, want: []want{{"eks.nodegroup", "eks-use1", verify.RuleMissing, `nodeGroups: ["system-use1"]`}}},
+		{name: "eks node group degraded", break_: func(w *awstest.World) {
+			w.Regions[usw2].NodeGroups["orderflow-prod-usw2/system-usw2"].Status = "DEGRADED"
+		}, want: []want{{"eks.nodegroup", "eks-usw2", verify.RuleNotServing, `nodeGroups: ["system-usw2"]`}}},
 		{name: "eks standby below its declared share", break_: func(w *awstest.World) {
 			w.Regions[usw2].NodeGroups["orderflow-prod-usw2/system-usw2"].Desired = 2
 		}, want: []want{{"eks.capacity", "eks-usw2", verify.RuleCapacity, `floorPercent:     30`}}},
@@ -167,6 +173,11 @@ func TestChecks(t *testing.T) {
 		{name: "msk replicator declared and running", plan: func(p *plan.Plan) {
 			p.Replication["msk-mirrormaker"].Mechanism = "msk-replicator"
 		}, break_: func(*awstest.World) {}},
+		{name: "msk replicator declared but stopped", plan: func(p *plan.Plan) {
+			p.Replication["msk-mirrormaker"].Mechanism = "msk-replicator"
+		}, break_: func(w *awstest.World) {
+			w.Regions[usw2].Replicators[0].State = "FAILED"
+		}, want: []want{{"msk.replication", "msk-usw2", verify.RuleNotServing, `mechanism: "mirrormaker2"`}}},
 		{name: "msk replicator declared but absent", plan: func(p *plan.Plan) {
 			p.Replication["msk-mirrormaker"].Mechanism = "msk-replicator"
 		}, break_: func(w *awstest.World) {
@@ -176,6 +187,9 @@ func TestChecks(t *testing.T) {
 		{name: "redis replication group missing", break_: func(w *awstest.World) {
 			delete(w.Regions[usw2].ReplicationGroups, "orderflow-sessions-usw2")
 		}, want: []want{{"elasticache.replication-group", "redis-usw2", verify.RuleMissing, `replicationGroupId: "orderflow-sessions-usw2"`}}},
+		{name: "redis replication group modifying", break_: func(w *awstest.World) {
+			w.Regions[use1].ReplicationGroups["orderflow-sessions-use1"].Status = "modifying"
+		}, want: []want{{"elasticache.replication-group", "redis-use1", verify.RuleNotServing, `replicationGroupId: "orderflow-sessions-use1"`}}},
 		{name: "redis automatic failover off", break_: func(w *awstest.World) {
 			w.Regions[use1].ReplicationGroups["orderflow-sessions-use1"].AutomaticFailover = "disabled"
 		}, want: []want{{"elasticache.automatic-failover", "redis-use1", verify.RuleConfiguration, `automaticFailover:  true`}}},
@@ -240,6 +254,10 @@ func TestChecks(t *testing.T) {
 		{name: "route53 secondary points elsewhere", break_: func(w *awstest.World) {
 			w.Records["Z0815437ORDRFLW1EX"][1].Target = "dualstack.old-api-usw2.us-west-2.elb.amazonaws.com."
 		}, want: []want{{"route53.failover-pair", "route53-zone", verify.RuleDNSFailover, `record: "api.orderflow.example.com"`}}},
+		{name: "route53 primary guarded by another health check", break_: func(w *awstest.World) {
+			w.HealthChecks["hc-legacy"] = &verify.HealthCheck{ID: "hc-legacy", Type: "HTTPS", Path: "/healthz/deep", Interval: 10, FailureThreshold: 3, Healthy: 8, Checkers: 8}
+			w.Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = "hc-legacy"
+		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 primary without health check", break_: func(w *awstest.World) {
 			w.Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = ""
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
