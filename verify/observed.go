@@ -49,7 +49,9 @@ func (o *Observed) lookup(k fetchKey) *Resource {
 	if o.index == nil {
 		o.index = map[fetchKey]*Resource{}
 		for _, r := range o.Resources {
-			o.index[fetchKey{r.Kind, r.Region, r.ID}] = r
+			if r != nil { // a hand-edited snapshot may hold nulls
+				o.index[fetchKey{r.Kind, r.Region, r.ID}] = r
+			}
 		}
 	}
 	return o.index[k]
