@@ -45,6 +45,12 @@ func ok(ch *evidence.Check, msg string, args ...any) {
 	ch.Status, ch.RuleID, ch.Message = evidence.OK, "", fmt.Sprintf(msg, args...)
 }
 
+// okv is ok with the values compared, kept in the record as evidence.
+func okv(ch *evidence.Check, expected, observed, msg string, args ...any) {
+	ok(ch, msg, args...)
+	ch.Expected, ch.Observed = expected, observed
+}
+
 func mismatch(ch *evidence.Check, rule, expected, observed, msg string, args ...any) {
 	ch.Status, ch.RuleID, ch.Expected, ch.Observed = evidence.Mismatch, rule, expected, observed
 	ch.Message = fmt.Sprintf(msg, args...)
@@ -264,7 +270,7 @@ func (c *checker) retention(ch *evidence.Check, what string, days int, want plan
 	case have < want.Duration:
 		mismatch(ch, RuleRetention, human(want.Duration), fmt.Sprintf("%dd", days), "%s keeps backups for %d days, shorter than the %s the plan claims", what, days, human(want.Duration))
 	default:
-		ok(ch, "%s keeps backups for %d days, covering the %s the plan claims", what, days, human(want.Duration))
+		okv(ch, "at least "+human(want.Duration), fmt.Sprintf("%dd", days), "%s keeps backups for %d days, covering the %s the plan claims", what, days, human(want.Duration))
 	}
 }
 
@@ -279,7 +285,7 @@ func human(d time.Duration) string {
 
 func (c *checker) deletionProtection(ch *evidence.Check, what string, want, have bool) {
 	if want == have {
-		ok(ch, "%s has deletion protection %s, as declared", what, onOff(have))
+		okv(ch, onOff(want), onOff(have), "%s has deletion protection %s, as declared", what, onOff(have))
 		return
 	}
 	mismatch(ch, RuleProtection, onOff(want), onOff(have), "%s has deletion protection %s; the plan declares it %s", what, onOff(have), onOff(want))
@@ -310,7 +316,7 @@ func (c *checker) rdsInstance(id string, comp *plan.Component) {
 	} else if d.BackupRetentionDays == 0 {
 		mismatch(ch, RuleRetention, "automated backups on", "automated backups off", "RDS instance %s has automated backups turned off", d.ID)
 	} else {
-		ok(ch, "RDS instance %s keeps automated backups for %d days", d.ID, d.BackupRetentionDays)
+		okv(ch, "automated backups on", fmt.Sprintf("%dd", d.BackupRetentionDays), "RDS instance %s keeps automated backups for %d days", d.ID, d.BackupRetentionDays)
 	}
 	if len(a.ReadReplicaIDs) > 0 {
 		ch := c.check("rds.read-replicas", id, a.InstanceID, region, "components", id, "aws", "readReplicaIds")
@@ -354,7 +360,7 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 		have := b.Versioning == "Enabled"
 		switch {
 		case have == *a.Versioning:
-			ok(ch, "S3 bucket %s has versioning %s, as declared", b.Name, cmpOr(b.Versioning, "never enabled"))
+			okv(ch, enabled(*a.Versioning), cmpOr(b.Versioning, "never enabled"), "S3 bucket %s has versioning %s, as declared", b.Name, cmpOr(b.Versioning, "never enabled"))
 		default:
 			mismatch(ch, RuleProtection, enabled(*a.Versioning), cmpOr(b.Versioning, "never enabled"), "S3 bucket %s has versioning %s; the plan declares it %s", b.Name, cmpOr(b.Versioning, "never enabled"), enabled(*a.Versioning))
 		}
@@ -369,7 +375,7 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 		case b.LockMode != ol.Mode:
 			mismatch(ch, RuleProtection, ol.Mode, cmpOr(b.LockMode, "no default retention"), "S3 bucket %s has Object Lock default retention %s; the plan declares %s", b.Name, cmpOr(b.LockMode, "unset"), ol.Mode)
 		default:
-			ok(ch, "S3 bucket %s has Object Lock in %s mode", b.Name, b.LockMode)
+			okv(ch, ol.Mode, b.LockMode, "S3 bucket %s has Object Lock in %s mode", b.Name, b.LockMode)
 		}
 		if ch.Status == evidence.OK || ch.RuleID == RuleProtection && b.LockMode != "" {
 			ch := c.check("s3.object-lock-retention", id, a.Bucket, region, "components", id, "aws", "objectLock", "retention")
@@ -378,7 +384,7 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 			if have < ol.Retention.Duration {
 				mismatch(ch, RuleRetention, human(ol.Retention.Duration), fmt.Sprintf("%dd", days), "S3 bucket %s locks objects for %d days by default, shorter than the %s the plan declares", b.Name, days, human(ol.Retention.Duration))
 			} else {
-				ok(ch, "S3 bucket %s locks objects for %d days by default, covering the declared %s", b.Name, days, human(ol.Retention.Duration))
+				okv(ch, "at least "+human(ol.Retention.Duration), fmt.Sprintf("%dd", days), "S3 bucket %s locks objects for %d days by default, covering the declared %s", b.Name, days, human(ol.Retention.Duration))
 			}
 		}
 	}
@@ -393,7 +399,7 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 			dest := r.DestinationBucket + " in " + cmpOr(r.DestinationRegion, "unknown region")
 			observed = append(observed, dest+" ("+r.Status+")")
 			if r.Status == "Enabled" && r.DestinationRegion == a.ReplicateTo {
-				ok(ch, "S3 bucket %s replicates to %s (rule %s)", b.Name, dest, r.ID)
+				okv(ch, "replication to "+a.ReplicateTo, dest, "S3 bucket %s replicates to %s (rule %s)", b.Name, dest, r.ID)
 				return
 			}
 		}
@@ -445,7 +451,7 @@ func (c *checker) eks(id string, comp *plan.Component) {
 		if cl.Version != comp.Engine.Version {
 			mismatch(ch, RuleConfiguration, comp.Engine.Version, cl.Version, "EKS cluster %s runs Kubernetes %s; the plan declares %s", cl.Name, cl.Version, comp.Engine.Version)
 		} else {
-			ok(ch, "EKS cluster %s runs Kubernetes %s, as declared", cl.Name, cl.Version)
+			okv(ch, comp.Engine.Version, cl.Version, "EKS cluster %s runs Kubernetes %s, as declared", cl.Name, cl.Version)
 		}
 	}
 	for i, ng := range a.NodeGroups {
@@ -515,7 +521,7 @@ func (c *checker) capacity(id string, comp *plan.Component) {
 			mismatch(ch, RuleCapacity, fmt.Sprintf("%s%% of %s", fmtNum(want), primary), fmt.Sprintf("%s%% (%d of %d nodes)", fmtNum(pct), standby, prim),
 				"EKS cluster %s has %d desired nodes, %s%% of %s's %d; the plan declares at least %s%%", comp.AWS.ClusterName, standby, fmtNum(pct), primary, prim, fmtNum(want))
 		} else {
-			ok(ch, "EKS cluster %s has %d desired nodes, %s%% of %s's %d (declared %s%%)", comp.AWS.ClusterName, standby, fmtNum(pct), primary, prim, fmtNum(want))
+			okv(ch, fmt.Sprintf("%s%% of %s", fmtNum(want), primary), fmt.Sprintf("%s%% (%d of %d nodes)", fmtNum(pct), standby, prim), "EKS cluster %s has %d desired nodes, %s%% of %s's %d (declared %s%%)", comp.AWS.ClusterName, standby, fmtNum(pct), primary, prim, fmtNum(want))
 		}
 	}
 }
@@ -540,7 +546,7 @@ func (c *checker) msk(id string, comp *plan.Component) {
 		if m.ARN != a.ClusterARN {
 			mismatch(ch, RuleConfiguration, a.ClusterARN, m.ARN, "MSK cluster %s has ARN %s, not the %s the plan declares (re-created?)", m.Name, m.ARN, a.ClusterARN)
 		} else {
-			ok(ch, "MSK cluster %s has the declared ARN", m.Name)
+			okv(ch, a.ClusterARN, m.ARN, "MSK cluster %s has the declared ARN", m.Name)
 		}
 	}
 }
@@ -567,7 +573,7 @@ func (c *checker) redis(id string, comp *plan.Component) {
 			w = "enabled"
 		}
 		if have == w {
-			ok(ch, "ElastiCache replication group %s has %s %s, as declared", g.ID, name, have)
+			okv(ch, w, have, "ElastiCache replication group %s has %s %s, as declared", g.ID, name, have)
 		} else {
 			mismatch(ch, RuleConfiguration, w, cmpOr(have, "unknown"), "ElastiCache replication group %s has %s %s; the plan declares it %s", g.ID, name, cmpOr(have, "unknown"), w)
 		}
@@ -633,7 +639,11 @@ func (c *checker) backup(id string, comp *plan.Component) {
 	case a.VaultLock == "compliance" && v.LockDate.After(c.obs.TakenAt):
 		mismatch(ch, RuleProtection, "compliance lock", "compliance lock in cooling-off until "+v.LockDate.Format(time.RFC3339), "AWS Backup vault %s is in its Vault Lock cooling-off period until %s: the lock can still be removed", v.Name, v.LockDate.Format(time.RFC3339))
 	default:
-		ok(ch, "AWS Backup vault %s is locked in %s mode", v.Name, a.VaultLock)
+		observed := "locked, no lock date (governance mode)"
+		if v.LockDate != nil {
+			observed = "locked, immutable since " + v.LockDate.Format(time.RFC3339) + " (compliance mode)"
+		}
+		okv(ch, a.VaultLock+" lock", observed, "AWS Backup vault %s is locked in %s mode", v.Name, a.VaultLock)
 	}
 }
 
@@ -670,7 +680,7 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 			if best > a.Frequency.Duration {
 				mismatch(ch, RuleConfiguration, "every "+a.Frequency.String(), "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s at best; the plan declares every %s", bp.Name, plan.Duration{Duration: best}, a.Frequency)
 			} else {
-				ok(ch, "AWS Backup plan %s runs every %s, as declared", bp.Name, plan.Duration{Duration: best})
+				okv(ch, "every "+a.Frequency.String(), "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s, as declared", bp.Name, plan.Duration{Duration: best})
 			}
 		}
 	}
@@ -692,7 +702,7 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 					mismatch(ch, RuleRPO, "every "+rpo.String()+" or more often", "every "+plan.Duration{Duration: best}.String(),
 						"AWS Backup plan %s runs every %s, longer than the %s RPO of %s that it serves", bp.Name, plan.Duration{Duration: best}, rpo, tier)
 				} else {
-					ok(ch, "AWS Backup plan %s runs every %s, within the %s RPO of %s", bp.Name, plan.Duration{Duration: best}, rpo, tier)
+					okv(ch, "every "+rpo.String()+" or more often", "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s, within the %s RPO of %s", bp.Name, plan.Duration{Duration: best}, rpo, tier)
 				}
 			}
 		}
@@ -704,7 +714,7 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 			for _, dest := range r.CopyTo {
 				observed = append(observed, dest)
 				if arnRegion(dest) == a.CopyTo {
-					ok(ch, "AWS Backup plan %s copies recovery points to %s (%s, rule %s)", bp.Name, a.CopyTo, dest, r.Name)
+					okv(ch, "copy to "+a.CopyTo, dest, "AWS Backup plan %s copies recovery points to %s (%s, rule %s)", bp.Name, a.CopyTo, dest, r.Name)
 					return
 				}
 			}
@@ -789,7 +799,7 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 	case want != have:
 		mismatch(ch, RuleDNSFailover, want, have, "health check %s of %s is %s; the plan declares %s", hc.ID, d.Record, have, want)
 	default:
-		ok(ch, "health check %s guards the PRIMARY record of %s: %s", hc.ID, d.Record, have)
+		okv(ch, want, have, "health check %s guards the PRIMARY record of %s: %s", hc.ID, d.Record, have)
 	}
 	ch = c.check("route53.health-status", d.HostedZone, d.Record, globalRegion, "dns", id, "healthCheck")
 	switch {
@@ -803,7 +813,7 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 		// to fail over, or flapping.
 		mismatch(ch, RuleNotServing, "healthy", fmt.Sprintf("%d of %d checkers healthy", hc.Healthy, hc.Checkers), "health check %s of %s's PRIMARY is failing: %d of %d Route 53 checkers see it healthy", hc.ID, d.Record, hc.Healthy, hc.Checkers)
 	default:
-		ok(ch, "health check %s is healthy (%d of %d checkers)", hc.ID, hc.Healthy, hc.Checkers)
+		okv(ch, "healthy", fmt.Sprintf("%d of %d checkers healthy", hc.Healthy, hc.Checkers), "health check %s is healthy (%d of %d checkers)", hc.ID, hc.Healthy, hc.Checkers)
 	}
 }
 
@@ -999,7 +1009,7 @@ func (c *checker) lag(id string, rp *plan.ReplicationPath, from, to *plan.Compon
 	if lag > rpo.Duration {
 		mismatch(ch, RuleRPO, "at most "+rpo.String(), have.String(), "path %s lags %s behind (CloudWatch %s at %s), more than the %s RPO of %s", id, have, parts[1], m.At.Format(time.RFC3339), rpo, tier)
 	} else {
-		ok(ch, "path %s lags %s behind (CloudWatch %s), within the %s RPO of %s", id, have, parts[1], rpo, tier)
+		okv(ch, "at most "+rpo.String(), have.String(), "path %s lags %s behind (CloudWatch %s), within the %s RPO of %s", id, have, parts[1], rpo, tier)
 	}
 }
 
