@@ -474,16 +474,7 @@ func (c *checker) eks(id string, comp *plan.Component) {
 // capacity compares the standby's node groups with the primary's: their
 // desired sizes must keep the share of the primary the plan declares.
 func (c *checker) capacity(id string, comp *plan.Component) {
-	var primary string
-	for _, pid := range plan.Keys(c.p.Components) {
-		pc := c.p.Components[pid]
-		if pc.Kind == plan.KindEKS && pc.Role == "primary" && pc.AWS != nil && len(pc.AWS.NodeGroups) > 0 {
-			if primary != "" {
-				return // several primaries: no one share to compare with
-			}
-			primary = pid
-		}
-	}
+	primary := c.primaryOf(id)
 	if primary == "" || len(comp.AWS.NodeGroups) == 0 {
 		return
 	}
@@ -524,6 +515,37 @@ func (c *checker) capacity(id string, comp *plan.Component) {
 			okv(ch, fmt.Sprintf("%s%% of %s", fmtNum(want), primary), fmt.Sprintf("%s%% (%d of %d nodes)", fmtNum(pct), standby, prim), "EKS cluster %s has %d desired nodes, %s%% of %s's %d (declared %s%%)", comp.AWS.ClusterName, standby, fmtNum(pct), primary, prim, fmtNum(want))
 		}
 	}
+}
+
+// primaryOf finds the EKS component a standby stands in for: the source
+// of a replication path to it, else the primary of a DNS failover whose
+// secondary it is, else the plan's only primary EKS component with node
+// groups. "" when the plan does not say.
+func (c *checker) primaryOf(id string) string {
+	usable := func(pid string) bool {
+		pc := c.p.Components[pid]
+		return pc != nil && pc.Kind == plan.KindEKS && pc.AWS != nil && len(pc.AWS.NodeGroups) > 0
+	}
+	for _, rid := range plan.Keys(c.p.Replication) {
+		if rp := c.p.Replication[rid]; rp.To == id && usable(rp.From) {
+			return rp.From
+		}
+	}
+	for _, did := range plan.Keys(c.p.DNS) {
+		if d := c.p.DNS[did]; d.Secondary.Component == id && usable(d.Primary.Component) {
+			return d.Primary.Component
+		}
+	}
+	var only string
+	for _, pid := range plan.Keys(c.p.Components) {
+		if c.p.Components[pid].Role == "primary" && usable(pid) {
+			if only != "" {
+				return ""
+			}
+			only = pid
+		}
+	}
+	return only
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -35,7 +35,7 @@ func TestGeneratedPlanMatches(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"aurora.global-cluster", "aurora.global-primary", "aurora.global-secondary", "aurora.cluster", "aurora.members",
-		"rds.instance", "rds.read-replicas", "s3.bucket", "s3.object-lock", "s3.replication", "eks.nodegroup", "msk.arn",
+		"rds.instance", "rds.read-replicas", "eks.capacity", "replication.path", "s3.bucket", "s3.object-lock", "s3.replication", "eks.nodegroup", "msk.arn",
 		"elasticache.global-datastore", "backup.copy", "backup.vault-lock", "route53.failover-pair", "route53.health-status", "replication.lag"} {
 		if seen[id] == 0 {
 			t.Errorf("no %s check in the generated plan (checks: %v)", id, seen)
