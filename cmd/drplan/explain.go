@@ -8,14 +8,16 @@ import (
 
 	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
+	"github.com/drplan/drplan/verify"
 )
 
 func newExplainCmd(s Streams) *cobra.Command {
 	var markdown bool
 	cmd := &cobra.Command{
 		Use:   "explain RULE",
-		Short: "Explain a lint rule: why it exists and how to fix its findings",
+		Short: "Explain a lint or verify rule: why it exists and how to fix its findings",
 		Example: `  drplan explain DR004
+  drplan explain DR205                        # verify's rules are DR2xx
   drplan explain --markdown > docs/rules.md   # the whole rule reference`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if markdown && len(args) == 0 {
@@ -30,8 +32,20 @@ func newExplainCmd(s Streams) *cobra.Command {
 			}
 			r := lint.Lookup(args[0])
 			if r == nil {
+				if vr, ok := verify.RuleByID(args[0]); ok {
+					if markdown {
+						_, err := fmt.Fprintf(s.Out, "## %s\n\n**%s** (%s)\n\n**Why.** %s\n\n**Fix.** %s\n", vr.ID, vr.Title, vr.Severity, vr.Rationale, vr.Remediation)
+						return err
+					}
+					fmt.Fprintf(s.Out, "%s (%s, drplan verify): %s\n\nWhy:\n%s\n\nFix:\n%s\n\nSee %s\n",
+						vr.ID, vr.Severity, vr.Title, indent(vr.Rationale), indent(vr.Remediation), vr.HelpURI)
+					return nil
+				}
 				var ids []string
 				for _, r := range lint.Rules() {
+					ids = append(ids, r.ID)
+				}
+				for _, r := range verify.Rules() {
 					ids = append(ids, r.ID)
 				}
 				msg := fmt.Sprintf("no rule %q", args[0])
