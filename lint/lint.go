@@ -114,9 +114,17 @@ func Lint(p *plan.Plan, o Options) (findings, suppressed []report.Finding) {
 		c.rule = r
 		r.Check(c)
 	}
+	return ApplySuppressions(p, c.findings, o.Now)
+}
+
+// ApplySuppressions applies the plan's suppress and accept lists to
+// findings about it, lint's or verify's alike: a suppressed finding moves
+// to suppressed, an accepted one stays but at most a warning, carrying its
+// reason. Both lists come back sorted by position.
+func ApplySuppressions(p *plan.Plan, fs []report.Finding, now time.Time) (findings, suppressed []report.Finding) {
 	sups := collectSuppressions(p)
-	for _, f := range c.findings {
-		s := matchSuppression(sups, f, o.Now)
+	for _, f := range fs {
+		s := matchSuppression(sups, f, now)
 		switch {
 		case s == nil:
 		case s.accept:

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/drplan/drplan/evidence"
+	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/report"
 )
@@ -111,8 +112,8 @@ func Verify(p *plan.Plan, obs *Observed) Outcome {
 		}
 		fs = append(fs, report.Finding{RuleID: ch.RuleID, Severity: sev, Message: msg, Pos: ch.Pos, Path: c.nodes[i]})
 	}
-	out.Findings, out.Suppressed = applySuppressions(p, fs, obs.TakenAt)
-	report.Sort(out.Findings)
-	report.Sort(out.Suppressed)
+	// The plan's suppress and accept lists apply as they do to lint's
+	// findings: one mechanism, one meaning.
+	out.Findings, out.Suppressed = lint.ApplySuppressions(p, fs, obs.TakenAt)
 	return out
 }

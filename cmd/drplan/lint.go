@@ -96,15 +96,22 @@ func lintRun(opts *LintOptions) error {
 		return &exitError{ExitInvalid, err}
 	}
 	res := lintPlans(groups, opts.Now, opts.Rules)
-	out := opts.Streams.Out
+	return writeResult(opts.Streams, opts.Output, opts.Format, opts.Color, opts.FailOn, res)
+}
+
+// writeResult writes a lint or verify result in its format, to output when
+// given, and ends with the exit code the findings call for.
+func writeResult(s Streams, output, format string, color bool, failOn report.Severity, res *report.Result) error {
+	out := s.Out
 	var file *os.File
-	if opts.Output != "" {
-		if file, err = os.Create(opts.Output); err != nil {
+	if output != "" {
+		var err error
+		if file, err = os.Create(output); err != nil {
 			return &exitError{ExitInvalid, err}
 		}
 		out = file
 	}
-	werr := report.Write(out, opts.Format, res, report.Options{Color: opts.Color, BaseDir: "."})
+	werr := report.Write(out, format, res, report.Options{Color: color, BaseDir: "."})
 	if file != nil {
 		if cerr := file.Close(); werr == nil {
 			werr = cerr
@@ -113,7 +120,7 @@ func lintRun(opts *LintOptions) error {
 	if werr != nil {
 		return &exitError{ExitInvalid, werr}
 	}
-	return silentExitIf(ExitCode(res.ExitCode(opts.FailOn)))
+	return silentExitIf(ExitCode(res.ExitCode(failOn)))
 }
 
 // lintPlans loads and lints each plan; plans that do not load carry their

@@ -152,24 +152,7 @@ func verifyRun(opts *VerifyOptions) error {
 			return &exitError{ExitInvalid, fmt.Errorf("`--record`: %w", err)}
 		}
 	}
-	out := opts.Streams.Out
-	var file *os.File
-	if opts.Output != "" {
-		if file, err = os.Create(opts.Output); err != nil {
-			return &exitError{ExitInvalid, err}
-		}
-		out = file
-	}
-	werr := report.Write(out, opts.Format, res, report.Options{Color: opts.Color, BaseDir: "."})
-	if file != nil {
-		if cerr := file.Close(); werr == nil {
-			werr = cerr
-		}
-	}
-	if werr != nil {
-		return &exitError{ExitInvalid, werr}
-	}
-	return silentExitIf(ExitCode(res.ExitCode(opts.FailOn)))
+	return writeResult(opts.Streams, opts.Output, opts.Format, opts.Color, opts.FailOn, res)
 }
 
 // observe reads AWS, or the recorded state with --snapshot.
