@@ -61,7 +61,7 @@ func PrintPlan(w io.Writer, b *Bundle) {
 				fmt.Fprintln(w, "    by hand (no command)")
 			} else {
 				fmt.Fprintf(w, "    run: %s\n", s.Script)
-				for _, line := range strings.Split(strings.TrimRight(r.command(s.Script), "\n"), "\n") {
+				for _, line := range r.commandLines(s.Script) {
 					fmt.Fprintf(w, "    | %s\n", line)
 				}
 			}

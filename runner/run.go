@@ -385,7 +385,7 @@ func (r *Runner) prepare(ctx context.Context, s *bundle.Step) (bool, string, err
 	}
 	if s.Script != "" {
 		r.say("   Command:")
-		for _, line := range strings.Split(strings.TrimRight(r.command(s.Script), "\n"), "\n") {
+		for _, line := range r.commandLines(s.Script) {
 			r.say("   | %s", line)
 		}
 	}
@@ -394,7 +394,10 @@ func (r *Runner) prepare(ctx context.Context, s *bundle.Step) (bool, string, err
 	}
 	switch {
 	case s.Rollback != "":
-		r.say("   Rollback: %s", s.Rollback)
+		r.say("   Rollback:")
+		for _, line := range r.commandLines(s.Rollback) {
+			r.say("   | %s", line)
+		}
 	case s.Irreversible != "":
 		r.say("   Irreversible: %s", s.Irreversible)
 	}
@@ -508,7 +511,7 @@ func (r *Runner) afterFailure(ctx context.Context, failed []string) error {
 			case s.Rollback != "":
 				r.say("")
 				r.say("Step %d (%s) failed. Its rollback:", s.Number, s.ID)
-				for _, line := range strings.Split(strings.TrimRight(r.command(s.Rollback), "\n"), "\n") {
+				for _, line := range r.commandLines(s.Rollback) {
 					r.say("   | %s", line)
 				}
 				if r.ask(fmt.Sprintf("Run the rollback of step %d?", s.Number)) {
@@ -631,6 +634,11 @@ func (r *Runner) env(step string) []string {
 		"DRPLAN_STEP="+step,
 		"DRPLAN_JOURNAL="+r.j.Path,
 	)
+}
+
+// commandLines is a script's command as the plan wrote it, line by line.
+func (r *Runner) commandLines(script string) []string {
+	return strings.Split(strings.TrimRight(r.command(script), "\n"), "\n")
 }
 
 // command is a script's command as the plan wrote it.
