@@ -41,6 +41,9 @@ type Options struct {
 	Out io.Writer
 	// Err carries the progress lines and prompts.
 	Err io.Writer
+	// Heartbeat is how often a line says which steps are still running,
+	// so a long step is never silent (default 30 s).
+	Heartbeat time.Duration
 }
 
 // Result is how a run ended.
@@ -287,8 +290,15 @@ func (r *Runner) schedule(ctx context.Context) (outcome, note string, err error)
 	launched := map[string]bool{}
 	results := make(chan stepDone)
 	running := 0
+	started := map[string]time.Time{}
 	stopping := ""
 	var failed []string
+	every := r.o.Heartbeat
+	if every <= 0 {
+		every = 30 * time.Second
+	}
+	heartbeat := time.NewTicker(every)
+	defer heartbeat.Stop()
 
 	for {
 		if stopping == "" && ctx.Err() == nil {
@@ -317,6 +327,7 @@ func (r *Runner) schedule(ctx context.Context) (outcome, note string, err error)
 					continue
 				}
 				running++
+				started[s.ID] = time.Now()
 				if err := r.journal(Entry{Type: EntryStepStart, Step: s.ID}); err != nil {
 					return "", "", err
 				}
@@ -331,19 +342,27 @@ func (r *Runner) schedule(ctx context.Context) (outcome, note string, err error)
 			break
 		}
 		var d stepDone
-		select {
-		case d = <-results:
-		case <-ctx.Done():
-			if stopping == "" {
-				stopping = "interrupted"
-				r.say("Interrupted: stopping the running steps (their state is journaled; resume with `drplan run --resume %s`).", r.j.Path)
-				if err := r.journal(Entry{Type: EntryInterrupted, Message: "interrupted by the operator"}); err != nil {
-					return "", "", err
+	wait:
+		for {
+			select {
+			case d = <-results:
+				break wait
+			case <-heartbeat.C:
+				r.stillRunning(started)
+			case <-ctx.Done():
+				if stopping == "" {
+					stopping = "interrupted"
+					r.say("Interrupted: stopping the running steps (their state is journaled; resume with `drplan run --resume %s`).", r.j.Path)
+					if err := r.journal(Entry{Type: EntryInterrupted, Message: "interrupted by the operator"}); err != nil {
+						return "", "", err
+					}
 				}
+				d = <-results
+				break wait
 			}
-			d = <-results
 		}
 		running--
+		delete(started, d.id)
 		ok, err := r.stepEnded(d)
 		if err != nil {
 			return "", "", err
@@ -484,6 +503,27 @@ func (r *Runner) stepEnded(d stepDone) (bool, error) {
 		r.say("   Step %d FAILED: %s. [%d of %d steps; %s]", s.Number, e.Message, done, total, r.elapsed())
 	}
 	return e.Outcome == OutcomeOK, nil
+}
+
+// stillRunning says which steps are running, for how long against their
+// timeouts, and where the run stands against the RTO.
+func (r *Runner) stillRunning(started map[string]time.Time) {
+	var parts []string
+	for _, id := range r.state.Order() {
+		t, ok := started[id]
+		if !ok {
+			continue
+		}
+		s := r.b.Step(id)
+		part := fmt.Sprintf("step %d %s for %s", s.Number, id, time.Since(t).Round(time.Second))
+		if s.TimeoutSeconds > 0 {
+			part += fmt.Sprintf(" (timeout %s)", plan.Duration{Duration: time.Duration(s.TimeoutSeconds) * time.Second})
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) > 0 {
+		r.say("   ... still running: %s. [%s]", strings.Join(parts, "; "), r.elapsed())
+	}
 }
 
 // elapsed is the run's time since declaration against the RTO.

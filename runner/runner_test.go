@@ -454,3 +454,14 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestLongStepsAreNeverSilent(t *testing.T) {
+	f := newFixture(t, `{number: 1, id: "slow", title: "Slow", command: "sleep 0.5", timeout: "20s", irreversible: "test"}`)
+	r := f.run(t, Options{Yes: true, Heartbeat: 100 * time.Millisecond}, "")
+	if r.res.Outcome != RunSuccess {
+		t.Fatalf("outcome %s", r.res.Outcome)
+	}
+	if !strings.Contains(r.err.String(), "... still running: step 1 slow for ") || !strings.Contains(r.err.String(), "(timeout 20s). [elapsed ") {
+		t.Errorf("no heartbeat:\n%s", r.err.String())
+	}
+}
