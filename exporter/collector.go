@@ -24,6 +24,9 @@ var (
 	descRPO = prometheus.NewDesc("drplan_drill_measured_rpo_seconds",
 		"Data loss window measured by the runbook's latest drill, in seconds.",
 		[]string{"plan", "runbook"}, nil)
+	descLostWrites = prometheus.NewDesc("drplan_drill_measured_lost_writes",
+		"Acknowledged writes the recovered system lacked in the runbook's latest drill that measured them.",
+		[]string{"plan", "runbook"}, nil)
 	descFindings = prometheus.NewDesc("drplan_lint_findings",
 		"Open (unsuppressed) drplan lint findings by severity, as of the plan's last load.",
 		[]string{"plan", "severity"}, nil)
@@ -36,7 +39,7 @@ var (
 type collector struct{ e *Exporter }
 
 func (collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descReviewDue, descLastDrill, descLastSuccess, descRTO, descRPO, descFindings, descLoadOK} {
+	for _, d := range []*prometheus.Desc{descReviewDue, descLastDrill, descLastSuccess, descRTO, descRPO, descLostWrites, descFindings, descLoadOK} {
 		ch <- d
 	}
 }
@@ -71,6 +74,9 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 			}
 			if rb.rpo != nil {
 				gauge(descRPO, rb.rpo.Seconds(), s.name, rb.id)
+			}
+			if rb.lostWrites != nil {
+				gauge(descLostWrites, float64(*rb.lostWrites), s.name, rb.id)
 			}
 		}
 	}

@@ -83,6 +83,7 @@ type runbookStats struct {
 	lastDrill   time.Time // zero: never drilled
 	lastSuccess time.Time // zero: never drilled successfully
 	rto, rpo    *time.Duration
+	lostWrites  *int
 }
 
 // New loads every plan and returns an exporter reporting them. A plan that
@@ -241,6 +242,7 @@ func takeSnapshot(p *plan.Plan, now time.Time) *snapshot {
 				if m.RPO != nil {
 					rs.rpo = &m.RPO.Duration
 				}
+				rs.lostWrites = m.LostWrites
 			}
 		}
 		for _, d := range slices.Backward(drills) {

@@ -169,8 +169,9 @@ drills: "2026-11-20-region-failover-staging": {
 	operator:    "Marco Bianchi"
 	outcome:     "failed"
 	measured: {
-		rto: "20m"
-		rpo: "30s"
+		rto:        "20m"
+		rpo:        "30s"
+		lostWrites: 412
 	}
 }
 `
@@ -229,6 +230,7 @@ func TestExporter(t *testing.T) {
 		"drplan_drill_last_success_timestamp_seconds" + rf: day("2026-10-21"),
 		"drplan_drill_measured_rto_seconds" + rf:           20 * 60,
 		"drplan_drill_measured_rpo_seconds" + rf:           30,
+		"drplan_drill_measured_lost_writes" + rf:           412,
 		okDir:                                              1,
 	})
 

@@ -21,6 +21,7 @@ const (
 	LastDrill   = "drplan_drill_last_timestamp_seconds"
 	MeasuredRTO = "drplan_drill_measured_rto_seconds"
 	MeasuredRPO = "drplan_drill_measured_rpo_seconds"
+	LostWrites  = "drplan_drill_measured_lost_writes"
 )
 
 // Job is the Pushgateway job of a plan's drills: one per plan, so that
@@ -64,6 +65,9 @@ func PushDrill(ctx context.Context, url, planName string, d *plan.Drill) error {
 	}
 	if d.Measured != nil && d.Measured.RPO != nil {
 		p = p.Collector(gauge(MeasuredRPO, "RPO measured by the last drill, in seconds.", d.Measured.RPO.Seconds()))
+	}
+	if d.Measured != nil && d.Measured.LostWrites != nil {
+		p = p.Collector(gauge(LostWrites, "Acknowledged writes the recovered system lacked in the last drill.", float64(*d.Measured.LostWrites)))
 	}
 	if err := p.AddContext(ctx); err != nil {
 		return fmt.Errorf("pushing drill metrics to %s: %w", url, err)

@@ -44,6 +44,8 @@ func TestPushDrillToRealPushgateway(t *testing.T) {
 	ctx := context.Background()
 	ok := drill(t, "2026-10-21", "success", "11m40s")
 	ok.StartedAt = "2026-10-21T09:00:00Z"
+	lost := 7
+	ok.Measured.LostWrites = &lost
 	if err := PushDrill(ctx, url, "orderflow", ok); err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +53,7 @@ func TestPushDrillToRealPushgateway(t *testing.T) {
 	for _, want := range []string{
 		`drplan_drill_last_success_timestamp_seconds{instance="",job="drplan_orderflow",plan="orderflow",runbook="region-failover"} ` + num(time.Date(2026, 10, 21, 9, 0, 0, 0, time.UTC)),
 		`drplan_drill_measured_rto_seconds{instance="",job="drplan_orderflow",plan="orderflow",runbook="region-failover"} 700`,
+		`drplan_drill_measured_lost_writes{instance="",job="drplan_orderflow",plan="orderflow",runbook="region-failover"} 7`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("pushgateway lacks\n  %s\nin:\n%s", want, grep(got, "drplan_"))
