@@ -295,6 +295,9 @@ func strategyGameDays(w *mdWriter, p *plan.Plan, o StrategyOptions) {
 		var rto, rpo string = "—", "—"
 		if d.Measured != nil {
 			rto, rpo = dur(d.Measured.RTO), dur(d.Measured.RPO)
+			if n := d.Measured.LostWrites; n != nil {
+				rpo += fmt.Sprintf(" (%d lost writes)", *n)
+			}
 		}
 		target := "—"
 		if r, _, ok := p.StrictestRTO(p.RunbookTiers(d.Runbook)); ok {

@@ -129,6 +129,11 @@ func (d Duration) Human() string {
 		return fmt.Sprintf("%d s", v/time.Second)
 	case v%time.Minute == 0 && v < 2*time.Hour:
 		return fmt.Sprintf("%d min", v/time.Minute)
+	case v < time.Second:
+		// Measured on one machine, a failover takes milliseconds.
+		return fmt.Sprintf("%d ms", v/time.Millisecond)
+	case v < time.Minute:
+		return strconv.FormatFloat(v.Seconds(), 'f', -1, 64) + " s"
 	}
 	return d.String()
 }

@@ -49,7 +49,7 @@ func TestDurationStringCanonical(t *testing.T) {
 }
 
 func TestDurationHuman(t *testing.T) {
-	for in, want := range map[string]string{"60s": "60 s", "5m": "5 min", "4h": "4 h", "90d": "90 days", "1d": "1 day", "0s": "0"} {
+	for in, want := range map[string]string{"60s": "60 s", "5m": "5 min", "4h": "4 h", "90d": "90 days", "1d": "1 day", "0s": "0", "350ms": "350 ms", "1s300ms": "1.3 s", "12s250ms": "12.25 s", "11m40s": "11m40s"} {
 		d, _ := ParseDuration(in)
 		if got := d.Human(); got != want {
 			t.Errorf("%q.Human() = %q, want %q", in, got, want)
