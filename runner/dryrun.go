@@ -38,10 +38,19 @@ func PrintPlan(w io.Writer, b *Bundle) {
 	if m.RTO != nil {
 		fmt.Fprintf(w, "RTO target: %s (tier %s)\n", m.RTO.Text, m.RTO.Tier)
 	}
+	r := &Runner{b: b}
 	for _, pc := range m.Preconditions {
 		fmt.Fprintf(w, "Pre-condition: %s\n", oneLine(pc.Check))
+		if strings.TrimSpace(pc.Command) != "" {
+			fmt.Fprintln(w, "    checked by:")
+			for _, line := range strings.Split(strings.TrimRight(pc.Command, "\n"), "\n") {
+				fmt.Fprintf(w, "    | %s\n", line)
+			}
+			if pc.Expect != "" {
+				fmt.Fprintf(w, "    expect: /%s/\n", pc.Expect)
+			}
+		}
 	}
-	r := &Runner{b: b}
 	for n, wave := range b.Waves() {
 		fmt.Fprintf(w, "\nWave %d", n+1)
 		if len(wave) > 1 {

@@ -76,7 +76,12 @@ func (l *lineWriter) flush() {
 // a timeout or Ctrl-C stops everything it started, and with a parent-death
 // signal so that killing drplan does not leave the step's shell running.
 func runScript(ctx context.Context, dir, script string, timeout time.Duration, env []string, out io.Writer, outMu *sync.Mutex, prefix string) execResult {
-	cmd := exec.Command("sh", filepath.Join(dir, filepath.FromSlash(script)))
+	return runSh(ctx, []string{filepath.Join(dir, filepath.FromSlash(script))}, timeout, env, out, outMu, prefix)
+}
+
+// runSh runs sh with args as runScript describes.
+func runSh(ctx context.Context, args []string, timeout time.Duration, env []string, out io.Writer, outMu *sync.Mutex, prefix string) execResult {
+	cmd := exec.Command("sh", args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = nil
 	lw := &lineWriter{mu: outMu, w: out, prefix: prefix}

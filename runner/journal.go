@@ -13,16 +13,18 @@ import (
 
 // Journal entry types.
 const (
-	EntryStart       = "start"
-	EntryResume      = "resume"
-	EntryStepStart   = "step-start"
-	EntryStepEnd     = "step-end"
-	EntryApproval    = "approval"
-	EntryRollStart   = "rollback-start"
-	EntryRollEnd     = "rollback-end"
-	EntryInterrupted = "interrupted"
-	EntryFinish      = "finish"
-	EntryRecord      = "record"
+	EntryStart     = "start"
+	EntryResume    = "resume"
+	EntryStepStart = "step-start"
+	EntryStepEnd   = "step-end"
+	EntryApproval  = "approval"
+	// EntryPrecondition is a pre-condition's check, Step "pre-N".
+	EntryPrecondition = "precondition"
+	EntryRollStart    = "rollback-start"
+	EntryRollEnd      = "rollback-end"
+	EntryInterrupted  = "interrupted"
+	EntryFinish       = "finish"
+	EntryRecord       = "record"
 )
 
 // Step and run outcomes, as a drill record spells them.

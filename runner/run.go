@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -253,10 +254,11 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 	if st.Finished == "" {
 		r.header()
 		if len(st.Done()) == 0 && len(m.Preconditions) > 0 {
-			for _, pc := range m.Preconditions {
-				r.say("  Pre-condition: %s", oneLine(pc.Check))
+			hold, err := r.preconditions(ctx)
+			if err != nil {
+				return nil, err
 			}
-			if !r.o.Yes && !r.ask("Do all pre-conditions hold?") {
+			if !hold {
 				return r.finish(RunAborted, "pre-conditions not confirmed")
 			}
 		}
@@ -280,6 +282,60 @@ func (r *Runner) header() {
 		r.say("RTO target: %s (tier %s)", m.RTO.Text, m.RTO.Tier)
 	}
 	r.say("Journal: %s", r.j.Path)
+}
+
+// preconditionTimeout bounds a pre-condition's check: it reads state, it
+// does not wait for it.
+const preconditionTimeout = time.Minute
+
+// preconditions shows the runbook's pre-conditions and runs the checks the
+// plan gives them (read-only commands with an expected output). They hold
+// when every check passes and the operator confirms the rest; a failed
+// check always asks, even with --yes, because starting a failover on a
+// false premise is the mistake the pre-conditions are there to stop.
+func (r *Runner) preconditions(ctx context.Context) (bool, error) {
+	failed := 0
+	for i, pc := range r.b.Manifest.Preconditions {
+		r.say("  Pre-condition %d: %s", i+1, oneLine(pc.Check))
+		if strings.TrimSpace(pc.Command) == "" {
+			continue
+		}
+		res := runSh(ctx, []string{"-eu", "-c", pc.Command}, preconditionTimeout, r.env(""), r.o.Out, &r.outMu, fmt.Sprintf("  pre %d | ", i+1))
+		e := Entry{Type: EntryPrecondition, Step: fmt.Sprintf("pre-%d", i+1), DurationMS: res.Duration.Milliseconds(), Output: tail(res.Output, 2000), Outcome: OutcomeOK}
+		code := res.ExitCode
+		e.ExitCode = &code
+		switch {
+		case res.Interrupted:
+			e.Outcome, e.Message = OutcomeFailed, "interrupted by the operator"
+		case res.TimedOut:
+			e.Outcome, e.Message = OutcomeTimeout, fmt.Sprintf("check timed out after %s", plan.Duration{Duration: preconditionTimeout})
+		case res.ExitCode != 0 || res.Err != nil:
+			e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("check exited with status %d", res.ExitCode)
+		case pc.Expect != "":
+			re, err := regexp.Compile(pc.Expect)
+			if err != nil {
+				e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("expected output /%s/: %v", pc.Expect, err)
+			} else if !re.MatchString(res.Output) {
+				e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("output does not match the expected /%s/", pc.Expect)
+			}
+		}
+		if err := r.journal(e); err != nil {
+			return false, err
+		}
+		if e.Outcome == OutcomeOK {
+			r.say("     holds (checked).")
+		} else {
+			failed++
+			r.say("     DOES NOT HOLD: %s.", e.Message)
+		}
+	}
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	if failed > 0 {
+		return r.ask(fmt.Sprintf("%d pre-condition check(s) failed. Start the runbook anyway?", failed)), nil
+	}
+	return r.o.Yes || r.ask("Do all pre-conditions hold?"), nil
 }
 
 // schedule runs steps as their dependencies allow until all are done, one

@@ -28,12 +28,18 @@ type fixture struct {
 
 func newFixture(t *testing.T, steps ...string) *fixture {
 	t.Helper()
+	return newFixtureWith(t, "", steps...)
+}
+
+// newFixtureWith is newFixture with more fields of the runbook.
+func newFixtureWith(t *testing.T, runbook string, steps ...string) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{plan: filepath.Join(dir, "plan"), work: filepath.Join(dir, "work")}
 	if err := os.MkdirAll(f.work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	bundletest.WritePlan(t, f.plan, steps...)
+	bundletest.WritePlanWith(t, f.plan, runbook, steps...)
 	bdir := filepath.Join(dir, "bundle")
 	bundletest.Render(t, f.plan, "restore", bdir)
 	var err error
@@ -463,5 +469,43 @@ func TestLongStepsAreNeverSilent(t *testing.T) {
 	}
 	if !strings.Contains(r.err.String(), "... still running: step 1 slow for ") || !strings.Contains(r.err.String(), "(timeout 20s). [elapsed ") {
 		t.Errorf("no heartbeat:\n%s", r.err.String())
+	}
+}
+
+func TestPreconditionsAreChecked(t *testing.T) {
+	pre := `preconditions: [
+		{check: "The incident is declared"},
+		{check: "The primary is down", command: "echo \"primary: $(cat \"$W/primary\")\"", expect: "primary: down"},
+	]`
+	write := func(f *fixture, state string) {
+		os.WriteFile(filepath.Join(f.work, "primary"), []byte(state), 0o644)
+	}
+	// The check holds: with --yes the run goes on without asking.
+	f := newFixtureWith(t, pre, step(1, "a", `true`, `irreversible: "test"`))
+	write(f, "down")
+	r := f.run(t, Options{Yes: true}, "")
+	if r.res.Outcome != RunSuccess || !strings.Contains(r.err.String(), "holds (checked)") {
+		t.Fatalf("outcome %s\n%s", r.res.Outcome, r.err.String())
+	}
+	if count(r.entries, EntryPrecondition, "pre-2") != 1 {
+		t.Errorf("the check is not journaled")
+	}
+
+	// The check fails: --yes does not answer for it, and nothing runs.
+	f = newFixtureWith(t, pre, step(1, "a", `true`, `irreversible: "test"`))
+	write(f, "up")
+	r = f.run(t, Options{Yes: true}, "")
+	if r.res.Outcome != RunAborted || f.ran(t) != nil {
+		t.Fatalf("outcome %s, ran %v", r.res.Outcome, f.ran(t))
+	}
+	if !strings.Contains(r.err.String(), "DOES NOT HOLD: output does not match the expected /primary: down/") || !strings.Contains(r.err.String(), "1 pre-condition check(s) failed. Start the runbook anyway? [y/N]") {
+		t.Errorf("stderr:\n%s", r.err.String())
+	}
+
+	// The operator may overrule it, knowingly.
+	f = newFixtureWith(t, pre, step(1, "a", `true`, `irreversible: "test"`))
+	write(f, "up")
+	if r = f.run(t, Options{Yes: true}, "y\n"); r.res.Outcome != RunSuccess {
+		t.Fatalf("outcome %s", r.res.Outcome)
 	}
 }

@@ -24,17 +24,23 @@ scenarios: "disk-loss": {title: "Disk loss", class: "data-corruption", inScope: 
 runbooks: restore: {
 	title: "Restore the lab"
 	tiers: ["t1"]
-	steps: [
 `
 
 // WritePlan writes the plan of runbook restore with the given steps (CUE
 // structs) into dir.
 func WritePlan(t testing.TB, dir string, steps ...string) {
 	t.Helper()
+	WritePlanWith(t, dir, "", steps...)
+}
+
+// WritePlanWith is WritePlan with more fields of the runbook (CUE, e.g.
+// its preconditions).
+func WritePlanWith(t testing.TB, dir, runbook string, steps ...string) {
+	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	src := planHead + strings.Join(steps, ",\n") + "\n]}\n"
+	src := planHead + runbook + "\nsteps: [\n" + strings.Join(steps, ",\n") + "\n]}\n"
 	if err := os.WriteFile(filepath.Join(dir, "plan.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
