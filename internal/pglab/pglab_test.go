@@ -33,7 +33,7 @@ func TestFailoverDrill(t *testing.T) {
 	// Building drplan takes as long as starting the lab: do both at once.
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skipf("no go command to build drplan with: %v", err)
+		testtool.Unavailable(t, fmt.Sprintf("no go command to build drplan with: %v", err))
 	}
 	binDir := t.TempDir()
 	built := make(chan error, 1)

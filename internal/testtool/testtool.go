@@ -6,6 +6,7 @@ package testtool
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -22,11 +23,18 @@ func Need(t testing.TB, tool, debianPackage string) string {
 	if err == nil {
 		return p
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not installed (Debian package %s; scripts/test-deps.sh installs it)", tool, debianPackage)
-	}
-	t.Skipf("%s not installed (Debian package %s)", tool, debianPackage)
+	Unavailable(t, fmt.Sprintf("%s not installed (Debian package %s; scripts/test-deps.sh installs it)", tool, debianPackage))
 	return ""
+}
+
+// Unavailable ends a test that cannot run here: under CI=true it fails,
+// since CI must install what the tests need; elsewhere it skips, saying why.
+func Unavailable(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
 }
 
 // Pushgateway starts Debian's prometheus-pushgateway on a free loopback
