@@ -32,6 +32,8 @@ type Bundle struct {
 
 	expect         map[string]*regexp.Regexp
 	rollbackExpect map[string]*regexp.Regexp
+	// preExpect is each pre-condition's expected output (nil: none).
+	preExpect []*regexp.Regexp
 }
 
 // Open reads the bundle in dir and refuses it when any file differs from
@@ -125,6 +127,13 @@ func Open(dir string) (*Bundle, error) {
 		if b.rollbackExpect[s.ID], err = compile(s.RollbackExpect); err != nil {
 			problems = append(problems, fmt.Sprintf("step %s: rollback expected output: %v", s.ID, err))
 		}
+	}
+	for i, pc := range m.Preconditions {
+		re, err := compile(pc.Expect)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("pre-condition %d: expected output: %v", i+1, err))
+		}
+		b.preExpect = append(b.preExpect, re)
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)

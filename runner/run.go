@@ -284,6 +284,27 @@ func (r *Runner) header() {
 	r.say("Journal: %s", r.j.Path)
 }
 
+// judge turns what a script did into its journal entry: the outcome, and
+// why when it is not ok. A script succeeds when it exits 0 in time and its
+// output matches expect (when there is one).
+func judge(typ, step string, res execResult, timeout time.Duration, expect *regexp.Regexp) Entry {
+	code := res.ExitCode
+	e := Entry{Type: typ, Step: step, DurationMS: res.Duration.Milliseconds(), Output: tail(res.Output, 2000), ExitCode: &code, Outcome: OutcomeOK}
+	switch {
+	case res.Interrupted:
+		e.Outcome, e.Message = OutcomeFailed, "interrupted by the operator"
+	case res.TimedOut:
+		e.Outcome, e.Message = OutcomeTimeout, fmt.Sprintf("timed out after %s", plan.Duration{Duration: timeout})
+	case res.Err != nil:
+		e.Outcome, e.Message = OutcomeFailed, res.Err.Error()
+	case res.ExitCode != 0:
+		e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("exit status %d", res.ExitCode)
+	case expect != nil && !expect.MatchString(res.Output):
+		e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("output does not match the expected /%s/", expect)
+	}
+	return e
+}
+
 // preconditionTimeout bounds a pre-condition's check: it reads state, it
 // does not wait for it.
 const preconditionTimeout = time.Minute
@@ -301,24 +322,7 @@ func (r *Runner) preconditions(ctx context.Context) (bool, error) {
 			continue
 		}
 		res := runSh(ctx, []string{"-eu", "-c", pc.Command}, preconditionTimeout, r.env(""), r.o.Out, &r.outMu, fmt.Sprintf("  pre %d | ", i+1))
-		e := Entry{Type: EntryPrecondition, Step: fmt.Sprintf("pre-%d", i+1), DurationMS: res.Duration.Milliseconds(), Output: tail(res.Output, 2000), Outcome: OutcomeOK}
-		code := res.ExitCode
-		e.ExitCode = &code
-		switch {
-		case res.Interrupted:
-			e.Outcome, e.Message = OutcomeFailed, "interrupted by the operator"
-		case res.TimedOut:
-			e.Outcome, e.Message = OutcomeTimeout, fmt.Sprintf("check timed out after %s", plan.Duration{Duration: preconditionTimeout})
-		case res.ExitCode != 0 || res.Err != nil:
-			e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("check exited with status %d", res.ExitCode)
-		case pc.Expect != "":
-			re, err := regexp.Compile(pc.Expect)
-			if err != nil {
-				e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("expected output /%s/: %v", pc.Expect, err)
-			} else if !re.MatchString(res.Output) {
-				e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("output does not match the expected /%s/", pc.Expect)
-			}
-		}
+		e := judge(EntryPrecondition, fmt.Sprintf("pre-%d", i+1), res, preconditionTimeout, r.b.preExpect[i])
 		if err := r.journal(e); err != nil {
 			return false, err
 		}
@@ -516,28 +520,7 @@ func (r *Runner) prepare(ctx context.Context, s *bundle.Step) (bool, string, err
 func (r *Runner) stepEnded(d stepDone) (bool, error) {
 	s := r.b.Step(d.id)
 	res := d.res
-	e := Entry{Type: EntryStepEnd, Step: d.id, DurationMS: res.Duration.Milliseconds(), Output: tail(res.Output, 2000)}
-	code := res.ExitCode
-	e.ExitCode = &code
-	switch {
-	case res.Interrupted:
-		e.Outcome = OutcomeFailed
-		e.Message = "interrupted by the operator"
-	case res.TimedOut:
-		e.Outcome = OutcomeTimeout
-		e.Message = fmt.Sprintf("timed out after %s", plan.Duration{Duration: time.Duration(s.TimeoutSeconds) * time.Second})
-	case res.Err != nil:
-		e.Outcome = OutcomeFailed
-		e.Message = res.Err.Error()
-	case res.ExitCode != 0:
-		e.Outcome = OutcomeFailed
-		e.Message = fmt.Sprintf("exit status %d", res.ExitCode)
-	case r.b.expect[d.id] != nil && !r.b.expect[d.id].MatchString(res.Output):
-		e.Outcome = OutcomeFailed
-		e.Message = fmt.Sprintf("output does not match the expected /%s/", s.Expect)
-	default:
-		e.Outcome = OutcomeOK
-	}
+	e := judge(EntryStepEnd, d.id, res, time.Duration(s.TimeoutSeconds)*time.Second, r.b.expect[d.id])
 	if e.Outcome == OutcomeOK && len(s.Measures) > 0 {
 		e.Measures = map[string]string{}
 		got := parseMeasures(res.Output)
@@ -655,19 +638,7 @@ func (r *Runner) rollback(ctx context.Context, s *bundle.Step) (bool, error) {
 	}
 	timeout := time.Duration(s.TimeoutSeconds) * time.Second
 	res := runScript(ctx, r.b.Dir, s.Rollback, timeout, r.env(s.ID), r.o.Out, &r.outMu, fmt.Sprintf("  %02d %s (rollback) | ", s.Number, s.ID))
-	e := Entry{Type: EntryRollEnd, Step: s.ID, DurationMS: res.Duration.Milliseconds(), Output: tail(res.Output, 2000), Outcome: OutcomeOK}
-	code := res.ExitCode
-	e.ExitCode = &code
-	switch {
-	case res.Interrupted:
-		e.Outcome, e.Message = OutcomeFailed, "interrupted by the operator"
-	case res.TimedOut:
-		e.Outcome, e.Message = OutcomeTimeout, "timed out"
-	case res.ExitCode != 0 || res.Err != nil:
-		e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("exit status %d", res.ExitCode)
-	case r.b.rollbackExpect[s.ID] != nil && !r.b.rollbackExpect[s.ID].MatchString(res.Output):
-		e.Outcome, e.Message = OutcomeFailed, fmt.Sprintf("output does not match the expected /%s/", s.RollbackExpect)
-	}
+	e := judge(EntryRollEnd, s.ID, res, timeout, r.b.rollbackExpect[s.ID])
 	if err := r.journal(e); err != nil {
 		return false, err
 	}
