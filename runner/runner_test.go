@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drplan/drplan/atomicfile"
 	"github.com/drplan/drplan/internal/bundletest"
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/schema"
@@ -96,7 +97,7 @@ func (f *fixture) writer(rn *Runner) func(*DrillState) (string, error) {
 		if err := os.MkdirAll(filepath.Dir(info.Record), 0o755); err != nil {
 			return "", err
 		}
-		return info.Record, WriteFileAtomic(info.Record, data)
+		return info.Record, atomicfile.Write(info.Record, data, 0o644)
 	}
 }
 

@@ -5,7 +5,6 @@ package signoff
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -14,6 +13,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
+	"github.com/drplan/drplan/atomicfile"
 	"github.com/drplan/drplan/plan"
 )
 
@@ -70,7 +70,7 @@ func Record(p *plan.Plan, r Request) (file, digest string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return file, digest, writeAtomic(file, out)
+	return file, digest, atomicfile.Write(file, out, 0o644)
 }
 
 // findStruct follows labels through nested struct literals, in either the
@@ -139,28 +139,4 @@ func stringField(s *ast.StructLit, label string) string {
 		}
 	}
 	return ""
-}
-
-// writeAtomic replaces file with data, never leaving it half-written.
-func writeAtomic(file string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".drplan-signoff-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if st, err := os.Stat(file); err == nil {
-		os.Chmod(tmp.Name(), st.Mode().Perm())
-	}
-	return os.Rename(tmp.Name(), file)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drplan/drplan/atomicfile"
 	"github.com/drplan/drplan/metrics"
 	"github.com/drplan/drplan/runner"
 	"github.com/drplan/drplan/schema"
@@ -282,7 +283,7 @@ func (t *recordTarget) write(r *runner.Runner, st *runner.DrillState) (string, e
 	if err := os.MkdirAll(filepath.Dir(t.path), 0o755); err != nil {
 		return "", err
 	}
-	return t.path, runner.WriteFileAtomic(t.path, data)
+	return t.path, atomicfile.Write(t.path, data, 0o644)
 }
 
 var notIdent = regexp.MustCompile(`[^A-Za-z0-9_]`)
