@@ -2,30 +2,17 @@ package report
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/drplan/drplan/internal/testtool"
 )
 
-// golden compares got with testdata/name, rewriting the file instead when
-// DRPLAN_UPDATE=1.
+// golden compares got with testdata/name (DRPLAN_UPDATE=1 rewrites it).
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if os.Getenv("DRPLAN_UPDATE") == "1" {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with DRPLAN_UPDATE=1 to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (DRPLAN_UPDATE=1 rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	testtool.Golden(t, filepath.Join("testdata", name), got)
 }
 
 func TestTextGolden(t *testing.T) {

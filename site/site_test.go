@@ -11,28 +11,16 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/drplan/drplan/internal/testtool"
 	"github.com/drplan/drplan/plan"
 )
 
 var asOf = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
-// golden compares got with testdata/name, rewriting it under DRPLAN_UPDATE=1.
+// golden compares got with testdata/name (DRPLAN_UPDATE=1 rewrites it).
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", name)
-	if os.Getenv("DRPLAN_UPDATE") != "" {
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with DRPLAN_UPDATE=1 to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; rerun with DRPLAN_UPDATE=1 and read the diff", name)
-	}
+	testtool.Golden(t, filepath.Join("testdata", name), got)
 }
 
 // The OrderFlow site's pages are pinned by golden files (the source pages

@@ -133,28 +133,11 @@ var goldenDir = filepath.Join("testdata", "diff")
 
 var commitRe = regexp.MustCompile(`\(([0-9a-f]{12})\)`)
 
-// golden compares got with testdata/diff/name; DRPLAN_UPDATE=1 rewrites
-// it. Commit IDs are masked: they change whenever the reference plan does.
+// golden compares got with testdata/diff/name (DRPLAN_UPDATE=1 rewrites
+// it). Commit IDs are masked: they change whenever the reference plan does.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	got = commitRe.ReplaceAllString(got, "(COMMIT)")
-	path := filepath.Join(goldenDir, name)
-	if os.Getenv("DRPLAN_UPDATE") != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (DRPLAN_UPDATE=1 writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (DRPLAN_UPDATE=1 rewrites it; read the diff):\n%s", path, got)
-	}
+	testtool.Golden(t, filepath.Join(goldenDir, name), []byte(commitRe.ReplaceAllString(got, "(COMMIT)")))
 }
 
 func TestDiffGit(t *testing.T) {

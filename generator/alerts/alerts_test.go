@@ -47,23 +47,7 @@ func render(t *testing.T, p *plan.Plan) map[string][]byte {
 func TestGolden(t *testing.T) {
 	files := render(t, loadOrderFlow(t))
 	for name, got := range files {
-		golden := filepath.Join("testdata", "orderflow", name+".golden")
-		if os.Getenv("DRPLAN_UPDATE") == "1" {
-			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (DRPLAN_UPDATE=1 go test ./generator/alerts writes it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from %s; if the change is intended, rerun with DRPLAN_UPDATE=1 and review the diff\n--- got\n%s", name, golden, got)
-		}
+		testtool.Golden(t, filepath.Join("testdata", "orderflow", name+".golden"), got)
 	}
 }
 
