@@ -19,18 +19,7 @@ import (
 // would with AWS_ENDPOINT_URL set.
 func useServer(t testing.TB, srv *awstest.Server) {
 	t.Helper()
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            srv.URL,
-		"AWS_ACCESS_KEY_ID":           "AKIDLOCALTEST",
-		"AWS_SECRET_ACCESS_KEY":       "local-test-secret",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-	} {
+	for k, v := range srv.Env(t.TempDir()) {
 		t.Setenv(k, v)
 	}
 }

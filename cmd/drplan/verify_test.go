@@ -19,19 +19,8 @@ import (
 // awsEnv points the AWS SDK's standard configuration at srv, with static
 // fake credentials and no shared files, as a user's environment would.
 func awsEnv(t *testing.T, srv *awstest.Server) {
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            srv.URL,
-		"AWS_ACCESS_KEY_ID":           "AKIDLOCALTEST",
-		"AWS_SECRET_ACCESS_KEY":       "local-test-secret",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"DRPLAN_CACHE":                "off",
-	} {
+	t.Setenv("DRPLAN_CACHE", "off")
+	for k, v := range srv.Env(t.TempDir()) {
 		t.Setenv(k, v)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -316,4 +317,22 @@ func (s *Server) allow(key string) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// Env is the environment that points the AWS SDK's standard configuration
+// at s, as a user's would with AWS_ENDPOINT_URL set: static fake
+// credentials, and shared config files in dir (none there), so that
+// nothing of the machine's own AWS setup leaks in.
+func (s *Server) Env(dir string) map[string]string {
+	return map[string]string{
+		"AWS_ENDPOINT_URL":            s.URL,
+		"AWS_ACCESS_KEY_ID":           "AKIDLOCALTEST",
+		"AWS_SECRET_ACCESS_KEY":       "local-test-secret",
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_REGION":                  "us-east-1",
+		"AWS_PROFILE":                 "",
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+	}
 }
