@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
@@ -78,9 +79,7 @@ as warnings with accept: [...] where the plan states a gap knowingly.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE instead of standard output")
-	f.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	reportFlags(f, &opts.Format, &opts.Output, &failOn)
 	f.StringVar(&now, "now", "", "judge review, drill and suppression dates as of YYYY-MM-DD (default: today)")
 	f.StringSliceVar(&opts.Rules, "rule", nil, "run only these rules (repeatable, e.g. --rule DR101)")
 	f.BoolVar(&opts.ListRules, "list-rules", false, "list the rules and exit")
@@ -97,6 +96,14 @@ func lintRun(opts *LintOptions) error {
 	}
 	res := lintPlans(groups, opts.Now, opts.Rules)
 	return writeResult(opts.Streams, opts.Output, opts.Format, opts.Color, opts.FailOn, res)
+}
+
+// reportFlags are the flags of commands that report findings (lint and
+// verify): the same formats, output and failure threshold.
+func reportFlags(f *pflag.FlagSet, format, output, failOn *string) {
+	f.StringVarP(format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
 }
 
 // writeResult writes a lint or verify result in its format, to output when

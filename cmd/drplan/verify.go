@@ -95,9 +95,7 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE instead of standard output")
-	f.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	reportFlags(f, &opts.Format, &opts.Output, &failOn)
 	f.StringVar(&opts.Profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE, or the default profile)")
 	f.StringVar(&opts.Region, "region", "", "AWS region for global services and components that name none (default: AWS_REGION or the profile's)")
 	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "give up on AWS calls still unanswered after this long; they are reported as could not verify")
