@@ -3,9 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,19 +13,7 @@ import (
 	"github.com/drplan/drplan/plan"
 )
 
-func scrape(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+func scrape(t *testing.T, url string) string { return testtool.Metrics(t, url) }
 
 func drill(t *testing.T, date, outcome, rto string) *plan.Drill {
 	t.Helper()

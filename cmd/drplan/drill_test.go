@@ -2,12 +2,9 @@ package main
 
 import (
 	"bytes"
-	"io"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/drplan/drplan/internal/testtool"
 )
@@ -24,13 +21,8 @@ func TestDrillPush(t *testing.T) {
 	if !strings.Contains(out.String(), "orderflow: pushed drill 2026-10-21-region-failover-production (region-failover, success)") {
 		t.Errorf("stdout: %s", out.String())
 	}
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `drplan_drill_last_success_timestamp_seconds{instance="",job="drplan_orderflow",plan="orderflow",runbook="region-failover"}`) {
+	body := testtool.Metrics(t, url)
+	if !strings.Contains(body, `drplan_drill_last_success_timestamp_seconds{instance="",job="drplan_orderflow",plan="orderflow",runbook="region-failover"}`) {
 		t.Errorf("metric not on the gateway:\n%s", body)
 	}
 

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -296,13 +294,8 @@ func TestRunPushesDrillMetrics(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `drplan_drill_last_success_timestamp_seconds{instance="",job="drplan_lab",plan="lab",runbook="restore"}`) {
+	body := testtool.Metrics(t, url)
+	if !strings.Contains(body, `drplan_drill_last_success_timestamp_seconds{instance="",job="drplan_lab",plan="lab",runbook="restore"}`) {
 		t.Errorf("metric not on the gateway:\n%s", body)
 	}
 

@@ -7,6 +7,7 @@ package testtool
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -70,4 +71,23 @@ func Pushgateway(t testing.TB) string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// Metrics returns the text of url's /metrics (a Pushgateway's, an
+// exporter's), failing the test when it cannot be read.
+func Metrics(t testing.TB, url string) string {
+	t.Helper()
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s/metrics: %s", url, resp.Status)
+	}
+	return string(b)
 }
