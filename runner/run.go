@@ -84,7 +84,6 @@ type Runner struct {
 	// ctx is the run's: cancelled by Ctrl-C.
 	ctx   context.Context
 	outMu sync.Mutex
-	start time.Time
 	// onRecord writes the drill record; nil when the run has no target.
 	onRecord func(*DrillState) (string, error)
 }
@@ -156,7 +155,7 @@ func newRunner(b *Bundle, j *Journal, info RunInfo, o Options) *Runner {
 	if o.Err == nil {
 		o.Err = io.Discard
 	}
-	return &Runner{b: b, o: o, j: j, info: info, in: bufio.NewReader(o.In), start: time.Now(), ctx: context.Background()}
+	return &Runner{b: b, o: o, j: j, info: info, in: bufio.NewReader(o.In), ctx: context.Background()}
 }
 
 // Info is the run's fixed description.
@@ -231,7 +230,7 @@ func (r *Runner) journal(e Entry) error {
 	if err := r.j.Append(e); err != nil {
 		return err
 	}
-	r.state.apply(r.b, e)
+	r.state.apply(e)
 	return nil
 }
 

@@ -35,8 +35,6 @@ type DrillState struct {
 	Finished      string
 	FinishNote    string
 	RecordWritten string
-	Interruptions int
-	Resumes       int
 }
 
 // Replay rebuilds the state of a run from its journal entries.
@@ -49,23 +47,20 @@ func Replay(b *Bundle, entries []Entry) *DrillState {
 		st.deps[s.ID] = s.After
 	}
 	for _, e := range entries {
-		st.apply(b, e)
+		st.apply(e)
 	}
 	return st
 }
 
-func (st *DrillState) apply(_ *Bundle, e Entry) {
+func (st *DrillState) apply(e Entry) {
 	s := st.Steps[e.Step]
 	switch e.Type {
 	case EntryStart:
 		st.Info = *e.Run
 		st.Started = e.Time
 	case EntryResume:
-		st.Resumes++
 		// A run resumed after it finished (failed or stopped) goes on.
 		st.Finished, st.FinishNote, st.RecordWritten = "", "", ""
-	case EntryInterrupted:
-		st.Interruptions++
 	case EntryStepStart:
 		if s != nil {
 			s.Status = "running"
