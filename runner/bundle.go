@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/drplan/drplan/generator/bundle"
+	"github.com/drplan/drplan/plan"
 )
 
 // Bundle is a rendered runbook bundle whose files match its manifest.
@@ -65,7 +66,7 @@ func Open(dir string) (*Bundle, error) {
 	b.Digest = hex.EncodeToString(sum[:])
 
 	var problems []string
-	for _, name := range sortedKeys(m.Files) {
+	for _, name := range plan.Keys(m.Files) {
 		if !localPath(name) {
 			problems = append(problems, fmt.Sprintf("%s: not a plain path inside the bundle", name))
 			continue
@@ -183,13 +184,4 @@ func short(s string) string {
 		return s[:12]
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/verify"
 )
 
@@ -301,7 +302,7 @@ func describeNodegroup(w http.ResponseWriter, r *http.Request, _ []byte, _ *Worl
 func listClustersV2(w http.ResponseWriter, r *http.Request, _ []byte, _ *World, rr *Region) *apiError {
 	filter := r.URL.Query().Get("clusterNameFilter")
 	list := []map[string]any{}
-	for _, name := range sortedKeys(rr.MSKClusters) {
+	for _, name := range plan.Keys(rr.MSKClusters) {
 		if c := rr.MSKClusters[name]; strings.HasPrefix(name, filter) {
 			list = append(list, map[string]any{"clusterName": c.Name, "clusterArn": c.ARN, "state": c.State, "clusterType": "PROVISIONED"})
 		}
@@ -325,7 +326,7 @@ func listReplicators(w http.ResponseWriter, _ *http.Request, _ []byte, _ *World,
 
 func listBackupPlans(w http.ResponseWriter, _ *http.Request, _ []byte, _ *World, rr *Region) *apiError {
 	list := []map[string]any{}
-	for _, name := range sortedKeys(rr.BackupPlans) {
+	for _, name := range plan.Keys(rr.BackupPlans) {
 		bp := rr.BackupPlans[name]
 		list = append(list, map[string]any{"BackupPlanName": bp.Name, "BackupPlanId": bp.ID, "BackupPlanArn": "arn:aws:backup:region:" + Account + ":backup-plan:" + bp.ID})
 	}

@@ -337,15 +337,6 @@ func Schedule(d time.Duration) string {
 	return fmt.Sprintf("rate(%d minutes)", d/time.Minute)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // Merge adds everything in o to w (o's objects win where both have one).
 func (w *World) Merge(o *World) {
 	for name, or := range o.Regions {
