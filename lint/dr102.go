@@ -138,25 +138,27 @@ func checkDR102(c *Context) {
 	// A restore source bounds the RPO of the scenarios that restore from it.
 	for _, sid := range plan.Keys(p.Scenarios) {
 		s := p.Scenarios[sid]
-		if !s.InScope || s.RestoreFrom == "" || s.RPO == nil {
+		if !s.InScope || s.RPO == nil {
 			continue
 		}
-		for _, id := range plan.Keys(p.Replication) {
-			r := p.Replication[id]
-			if r.To != s.RestoreFrom {
-				continue
+		for _, src := range s.RestoreFrom {
+			for _, id := range plan.Keys(p.Replication) {
+				r := p.Replication[id]
+				if r.To != src {
+					continue
+				}
+				if delay, known := pathDelay(r); known && delay > s.RPO.Duration {
+					c.Report(At("scenarios", sid, "rpo"),
+						"scenario %q restores from %q, which replication path %q (%s, from %s) fills with a delay of %s: longer than the scenario's own RPO of %s",
+						sid, src, id, r.Mode, r.From, plan.Duration{Duration: delay}.Human(), s.RPO.Human())
+				}
 			}
-			if delay, known := pathDelay(r); known && delay > s.RPO.Duration {
+			if comp := p.Components[src]; comp != nil && comp.AWS != nil && comp.AWS.Frequency != nil &&
+				comp.AWS.Frequency.Duration > s.RPO.Duration {
 				c.Report(At("scenarios", sid, "rpo"),
-					"scenario %q restores from %q, which replication path %q (%s, from %s) fills with a delay of %s: longer than the scenario's own RPO of %s",
-					sid, s.RestoreFrom, id, r.Mode, r.From, plan.Duration{Duration: delay}.Human(), s.RPO.Human())
+					"scenario %q restores from %q, which takes a recovery point every %s: longer than the scenario's own RPO of %s (the RPO of a scheduled backup is its interval)",
+					sid, src, comp.AWS.Frequency.Human(), s.RPO.Human())
 			}
-		}
-		if comp := p.Components[s.RestoreFrom]; comp != nil && comp.AWS != nil && comp.AWS.Frequency != nil &&
-			comp.AWS.Frequency.Duration > s.RPO.Duration {
-			c.Report(At("scenarios", sid, "rpo"),
-				"scenario %q restores from %q, which takes a recovery point every %s: longer than the scenario's own RPO of %s (the RPO of a scheduled backup is its interval)",
-				sid, s.RestoreFrom, comp.AWS.Frequency.Human(), s.RPO.Human())
 		}
 	}
 }

@@ -59,7 +59,7 @@ func TestDR102(t *testing.T) {
 	// ... and against a backup plan's own schedule.
 	p = cleanPlan(t)
 	p.Components["vault"] = &plan.Component{Kind: plan.KindAWSBackup, AWS: &plan.AWS{PlanName: "p", VaultName: "v", Frequency: dr1Dur(t, "12h"), VaultLock: "compliance"}}
-	p.Scenarios["ransomware"].RestoreFrom = "vault"
+	p.Scenarios["ransomware"].RestoreFrom = plan.IDList{"vault"}
 	p.Scenarios["ransomware"].RPO = dr1Dur(t, "1h")
 	wantFinding(t, run(t, p, "DR102"), "scenarios.ransomware.rpo",
 		`scenario "ransomware" restores from "vault", which takes a recovery point every 12 h: longer than the scenario's own RPO of 1 h (the RPO of a scheduled backup is its interval)`)

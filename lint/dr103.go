@@ -46,13 +46,15 @@ func checkDR103(c *Context) {
 				"scenario %q (%s) is answered by failover: the standby replicates the attacker's encryption and shares production's credentials; restore from immutable backups instead",
 				id, s.Class)
 		}
-		if s.RestoreFrom == "" {
+		if len(s.RestoreFrom) == 0 {
 			c.Report(At("scenarios", id),
 				"scenario %q (%s) names no restoreFrom: nothing says which immutable copy the restore starts from", id, s.Class)
 			continue
 		}
-		if msg := unsafeRestoreSource(p, s.RestoreFrom); msg != "" {
-			c.Report(At("scenarios", id, "restoreFrom"), "scenario %q (%s) restores from %s", id, s.Class, msg)
+		for i, src := range s.RestoreFrom {
+			if msg := unsafeRestoreSource(p, src); msg != "" {
+				c.Report(restoreFromAt(id, i, len(s.RestoreFrom)), "scenario %q (%s) restores from %s", id, s.Class, msg)
+			}
 		}
 	}
 }
@@ -80,4 +82,13 @@ func unsafeRestoreSource(p *plan.Plan, id string) string {
 		}
 	}
 	return fmt.Sprintf("%q, which is not immutable: %s", id, why)
+}
+
+// restoreFromAt locates the i-th of n restore sources of a scenario: the
+// field itself when it names one, the list element when it names several.
+func restoreFromAt(scenario string, i, n int) []any {
+	if n == 1 {
+		return At("scenarios", scenario, "restoreFrom")
+	}
+	return At("scenarios", scenario, "restoreFrom", i)
 }

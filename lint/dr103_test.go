@@ -15,14 +15,14 @@ func TestDR103(t *testing.T) {
 		`scenario "ransomware" (ransomware) is answered by failover: the standby replicates the attacker's encryption`)
 
 	p = cleanPlan(t)
-	p.Scenarios["ransomware"].RestoreFrom = ""
+	p.Scenarios["ransomware"].RestoreFrom = nil
 	wantFinding(t, run(t, p, "DR103"), "scenarios.ransomware",
 		`scenario "ransomware" (ransomware) names no restoreFrom`)
 
 	// A security incident restoring from the live replica.
 	p = cleanPlan(t)
 	p.Scenarios["ransomware"].Class = "security-incident"
-	p.Scenarios["ransomware"].RestoreFrom = "db-standby"
+	p.Scenarios["ransomware"].RestoreFrom = plan.IDList{"db-standby"}
 	wantFinding(t, run(t, p, "DR103"), "scenarios.ransomware.restoreFrom",
 		`scenario "ransomware" (security-incident) restores from "db-standby", a live replica of "db" (replication path "db-cross-region", async): a replica faithfully replicates corruption and encryption`)
 
@@ -40,10 +40,10 @@ func TestDR103(t *testing.T) {
 	// A backup vault without a compliance lock, and a plain copy.
 	p = cleanPlan(t)
 	p.Components["vault"] = &plan.Component{Kind: plan.KindAWSBackup, AWS: &plan.AWS{PlanName: "p", VaultName: "v", VaultLock: "governance"}}
-	p.Scenarios["ransomware"].RestoreFrom = "vault"
+	p.Scenarios["ransomware"].RestoreFrom = plan.IDList{"vault"}
 	wantFinding(t, run(t, p, "DR103"), "scenarios.ransomware.restoreFrom",
 		`restores from "vault", which is not immutable: its Vault Lock is in governance mode, which can be removed`)
-	p.Scenarios["ransomware"].RestoreFrom = "db"
+	p.Scenarios["ransomware"].RestoreFrom = plan.IDList{"db"}
 	wantFinding(t, run(t, p, "DR103"), "scenarios.ransomware.restoreFrom",
 		`restores from "db", which is not immutable: it is not marked immutable and has no compliance-mode lock`)
 

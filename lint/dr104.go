@@ -28,14 +28,13 @@ func init() {
 					c.Report(At("scenarios", id, "response"),
 						"scenario %q (data-corruption) is answered by failover: the replica already holds the corruption; restore to a point before it instead", id)
 				}
-				if s.RestoreFrom == "" {
-					continue
-				}
-				if rid, ok := p.ReplicaOf(s.RestoreFrom); ok && !p.Components[s.RestoreFrom].IsImmutable() {
-					r := p.Replication[rid]
-					c.Report(At("scenarios", id, "restoreFrom"),
-						"scenario %q (data-corruption) restores from %q, a live replica of %q (replication path %q, %s): it already holds the corruption",
-						id, s.RestoreFrom, r.From, rid, r.Mode)
+				for i, src := range s.RestoreFrom {
+					if rid, ok := p.ReplicaOf(src); ok && !p.Components[src].IsImmutable() {
+						r := p.Replication[rid]
+						c.Report(restoreFromAt(id, i, len(s.RestoreFrom)),
+							"scenario %q (data-corruption) restores from %q, a live replica of %q (replication path %q, %s): it already holds the corruption",
+							id, src, r.From, rid, r.Mode)
+					}
 				}
 			}
 		},

@@ -50,7 +50,9 @@ func componentRefs(p *plan.Plan) map[string]int {
 		}
 	}
 	for _, s := range p.Scenarios {
-		refs[s.RestoreFrom]++
+		for _, src := range s.RestoreFrom {
+			refs[src]++
+		}
 	}
 	for _, a := range p.Alerts {
 		refs[a.Component]++

@@ -30,7 +30,7 @@ func TestDR108(t *testing.T) {
 	// Named only as a restore source, in a cost line, or being tooling: fine.
 	p = cleanPlan(t)
 	p.Components["vault"] = &plan.Component{Kind: plan.KindAWSBackup}
-	p.Scenarios["ransomware"].RestoreFrom = "vault"
+	p.Scenarios["ransomware"].RestoreFrom = plan.IDList{"vault"}
 	p.Components["spare"] = &plan.Component{Kind: plan.KindEKS}
 	p.Cost.DRState = append(p.Cost.DRState, plan.DRCost{Item: "spare", Component: "spare", PerHour: 1})
 	p.Components["iac"] = &plan.Component{Kind: "terraform"}

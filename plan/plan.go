@@ -4,6 +4,12 @@
 // where in the user's files every node was written (see Positions).
 package plan
 
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
 // APIVersion is the schema generation this model reads.
 const APIVersion = "drplan/v1"
 
@@ -109,17 +115,19 @@ type Region struct {
 
 // Tier is a recovery class: its objectives, strategy and sign-offs.
 type Tier struct {
-	Level        int           `json:"level"`
-	Title        string        `json:"title"`
-	Description  string        `json:"description,omitempty"`
-	RTO          *Duration     `json:"rto,omitempty"`
-	RPO          *Duration     `json:"rpo,omitempty"`
-	Strategy     string        `json:"strategy,omitempty"`
-	Trigger      string        `json:"trigger,omitempty"`
-	DowntimeCost string        `json:"downtimeCost,omitempty"`
-	SignOff      *SignOffs     `json:"signoff,omitempty"`
-	Suppress     []Suppression `json:"suppress,omitempty"`
-	Accept       []Suppression `json:"accept,omitempty"`
+	Level        int       `json:"level"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description,omitempty"`
+	RTO          *Duration `json:"rto,omitempty"`
+	RPO          *Duration `json:"rpo,omitempty"`
+	Strategy     string    `json:"strategy,omitempty"`
+	Trigger      string    `json:"trigger,omitempty"`
+	DowntimeCost string    `json:"downtimeCost,omitempty"`
+	// PeakLoad is the load the tier must serve, in business.peakLoad's unit.
+	PeakLoad *float64      `json:"peakLoad,omitempty"`
+	SignOff  *SignOffs     `json:"signoff,omitempty"`
+	Suppress []Suppression `json:"suppress,omitempty"`
+	Accept   []Suppression `json:"accept,omitempty"`
 }
 
 // SignOffs are the roles a tier needs approval from and the approvals given.
@@ -142,6 +150,7 @@ type Service struct {
 	Description string        `json:"description,omitempty"`
 	Tier        string        `json:"tier,omitempty"`
 	DependsOn   []string      `json:"dependsOn,omitempty"`
+	PeakLoad    *float64      `json:"peakLoad,omitempty"`
 	Suppress    []Suppression `json:"suppress,omitempty"`
 	Accept      []Suppression `json:"accept,omitempty"`
 }
@@ -161,18 +170,34 @@ const (
 
 // Component is a piece of infrastructure in one region.
 type Component struct {
-	Kind        string        `json:"kind"`
-	Title       string        `json:"title,omitempty"`
-	Description string        `json:"description,omitempty"`
-	Region      string        `json:"region,omitempty"`
-	Role        string        `json:"role,omitempty"`
-	Engine      *Engine       `json:"engine,omitempty"`
-	Capacity    *Capacity     `json:"capacity,omitempty"`
-	Backup      *Backup       `json:"backup,omitempty"`
-	Immutable   bool          `json:"immutable,omitempty"`
-	AWS         *AWS          `json:"aws,omitempty"`
-	Suppress    []Suppression `json:"suppress,omitempty"`
-	Accept      []Suppression `json:"accept,omitempty"`
+	Kind        string    `json:"kind"`
+	Title       string    `json:"title,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Region      string    `json:"region,omitempty"`
+	Role        string    `json:"role,omitempty"`
+	Engine      *Engine   `json:"engine,omitempty"`
+	Capacity    *Capacity `json:"capacity,omitempty"`
+	Backup      *Backup   `json:"backup,omitempty"`
+	Immutable   bool      `json:"immutable,omitempty"`
+	// State is "stateful", "stateless" or empty (derived from the kind).
+	State    string        `json:"state,omitempty"`
+	Rebuild  *Rebuild      `json:"rebuild,omitempty"`
+	AWS      *AWS          `json:"aws,omitempty"`
+	Suppress []Suppression `json:"suppress,omitempty"`
+	Accept   []Suppression `json:"accept,omitempty"`
+}
+
+// Component states.
+const (
+	Stateful  = "stateful"
+	Stateless = "stateless"
+)
+
+// Rebuild is how a stateless component is recreated in a recovery.
+type Rebuild struct {
+	Method string `json:"method"`
+	Source string `json:"source"`
+	By     string `json:"by,omitempty"`
 }
 
 // Engine is the software and version a component runs.
@@ -246,16 +271,19 @@ const (
 
 // ReplicationPath is data flowing from one component to another.
 type ReplicationPath struct {
-	From        string        `json:"from"`
-	To          string        `json:"to"`
-	Mode        string        `json:"mode"`
-	Mechanism   string        `json:"mechanism"`
-	Description string        `json:"description,omitempty"`
-	ExpectedLag *Duration     `json:"expectedLag,omitempty"`
-	Interval    *Duration     `json:"interval,omitempty"`
-	Metric      *Metric       `json:"metric,omitempty"`
-	Suppress    []Suppression `json:"suppress,omitempty"`
-	Accept      []Suppression `json:"accept,omitempty"`
+	From        string    `json:"from"`
+	To          string    `json:"to"`
+	Mode        string    `json:"mode"`
+	Mechanism   string    `json:"mechanism"`
+	Description string    `json:"description,omitempty"`
+	ExpectedLag *Duration `json:"expectedLag,omitempty"`
+	Interval    *Duration `json:"interval,omitempty"`
+	Metric      *Metric   `json:"metric,omitempty"`
+	// Carries lists the tiers whose RPO the path is relied on for; nil
+	// means the plan does not say (inferred), empty means none.
+	Carries  []string      `json:"carries,omitzero"`
+	Suppress []Suppression `json:"suppress,omitempty"`
+	Accept   []Suppression `json:"accept,omitempty"`
 }
 
 // Metric is a Prometheus series and the unit of its samples.
@@ -263,6 +291,7 @@ type Metric struct {
 	Name   string            `json:"name"`
 	Labels map[string]string `json:"labels,omitempty"`
 	Unit   string            `json:"unit,omitempty"`
+	Period *Duration         `json:"period,omitempty"`
 }
 
 // DNSFailover is a failover record pair and its health check.
@@ -325,7 +354,8 @@ type Scenario struct {
 	Detection   string        `json:"detection,omitempty"`
 	Response    string        `json:"response,omitempty"`
 	Runbook     string        `json:"runbook,omitempty"`
-	RestoreFrom string        `json:"restoreFrom,omitempty"`
+	Runbooks    []string      `json:"runbooks,omitempty"`
+	RestoreFrom IDList        `json:"restoreFrom,omitempty"`
 	RTO         *Duration     `json:"rto,omitempty"`
 	RPO         *Duration     `json:"rpo,omitempty"`
 	Tiers       []string      `json:"tiers,omitempty"`
@@ -377,8 +407,17 @@ type Step struct {
 
 // Approval is a gate: the step waits for this role's explicit go-ahead.
 type Approval struct {
-	Role   string `json:"role"`
-	Reason string `json:"reason"`
+	Role     string            `json:"role"`
+	Reason   string            `json:"reason"`
+	Standing *StandingApproval `json:"standing,omitempty"`
+}
+
+// StandingApproval is an approval given in advance for automated runs.
+type StandingApproval struct {
+	ApprovedBy string `json:"approvedBy"`
+	Date       Date   `json:"date"`
+	Expires    *Date  `json:"expires,omitempty"`
+	Reference  string `json:"reference,omitempty"`
 }
 
 // Rollback undoes a step.
@@ -398,25 +437,35 @@ type PostAction struct {
 
 // Alert kinds.
 const (
-	AlertReplicationLag   = "replication-lag"
-	AlertBackupFreshness  = "backup-freshness"
-	AlertRunbookStaleness = "runbook-staleness"
-	AlertStandbyCapacity  = "standby-capacity"
+	AlertReplicationLag     = "replication-lag"
+	AlertReplicationBacklog = "replication-backlog"
+	AlertBackupFreshness    = "backup-freshness"
+	AlertRunbookStaleness   = "runbook-staleness"
+	AlertStandbyCapacity    = "standby-capacity"
 )
+
+// AlertGuard is what an alert protects: one tier's RPO, or readiness that
+// no objective bounds.
+type AlertGuard struct {
+	Tier      string `json:"tier,omitempty"`
+	Readiness string `json:"readiness,omitempty"`
+}
 
 // Alert is a readiness alert and what it guards.
 type Alert struct {
-	Kind        string        `json:"kind"`
-	Title       string        `json:"title,omitempty"`
-	Severity    string        `json:"severity,omitempty"`
-	Replication string        `json:"replication,omitempty"`
-	Component   string        `json:"component,omitempty"`
-	Runbook     string        `json:"runbook,omitempty"`
-	Threshold   *Duration     `json:"threshold,omitempty"`
-	For         *Duration     `json:"for,omitempty"`
-	Metric      *Metric       `json:"metric,omitempty"`
-	Suppress    []Suppression `json:"suppress,omitempty"`
-	Accept      []Suppression `json:"accept,omitempty"`
+	Kind           string        `json:"kind"`
+	Title          string        `json:"title,omitempty"`
+	Severity       string        `json:"severity,omitempty"`
+	Replication    string        `json:"replication,omitempty"`
+	Component      string        `json:"component,omitempty"`
+	Runbook        string        `json:"runbook,omitempty"`
+	Guards         *AlertGuard   `json:"guards,omitempty"`
+	Threshold      *Duration     `json:"threshold,omitempty"`
+	ThresholdCount *int64        `json:"thresholdCount,omitempty"`
+	For            *Duration     `json:"for,omitempty"`
+	Metric         *Metric       `json:"metric,omitempty"`
+	Suppress       []Suppression `json:"suppress,omitempty"`
+	Accept         []Suppression `json:"accept,omitempty"`
 }
 
 // GameDays is the drill cadence per tier and the schedule ahead.
@@ -508,3 +557,46 @@ type DRCost struct {
 	Component string  `json:"component,omitempty"`
 	PerHour   float64 `json:"perHour"`
 }
+
+// IDList is a field that names one element or several: in CUE either
+// `restoreFrom: "vault"` or `restoreFrom: ["vault", "archive"]`.
+type IDList []string
+
+// UnmarshalJSON accepts a single ID or a list of IDs.
+func (l *IDList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = IDList{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("want an ID or a list of IDs: %w", err)
+	}
+	*l = many
+	return nil
+}
+
+// MarshalJSON writes a single ID as a string, as a plan would say it.
+func (l IDList) MarshalJSON() ([]byte, error) {
+	if len(l) == 1 {
+		return json.Marshal(l[0])
+	}
+	return json.Marshal([]string(l))
+}
+
+// RunbookIDs lists every runbook that answers the scenario: runbook first,
+// then runbooks, without repeats.
+func (s *Scenario) RunbookIDs() []string {
+	var out []string
+	for _, id := range append([]string{s.Runbook}, s.Runbooks...) {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// IsStateless reports whether the plan states that the component holds no
+// data of its own.
+func (c *Component) IsStateless() bool { return c.State == Stateless }

@@ -34,14 +34,21 @@ func (p *Plan) CheckReferences() []Problem {
 		}
 	}
 	for _, id := range Keys(p.Components) {
-		if r := p.Components[id].Region; r != "" {
+		comp := p.Components[id]
+		if r := comp.Region; r != "" {
 			ref(c, p.Regions, "region", r, "components", id, "region")
+		}
+		if rb := comp.Rebuild; rb != nil {
+			ref(c, p.Components, "component", rb.By, "components", id, "rebuild", "by")
 		}
 	}
 	for _, id := range Keys(p.Replication) {
 		r := p.Replication[id]
 		ref(c, p.Components, "component", r.From, "replication", id, "from")
 		ref(c, p.Components, "component", r.To, "replication", id, "to")
+		for i, t := range r.Carries {
+			ref(c, p.Tiers, "tier", t, "replication", id, "carries", i)
+		}
 		if r.From != "" && r.From == r.To {
 			c.add(Path("replication", id, "to"), "replication path %q replicates component %q to itself", id, r.To)
 		}
@@ -68,7 +75,16 @@ func (p *Plan) CheckReferences() []Problem {
 	for _, id := range Keys(p.Scenarios) {
 		s := p.Scenarios[id]
 		ref(c, p.Runbooks, "runbook", s.Runbook, "scenarios", id, "runbook")
-		ref(c, p.Components, "component", s.RestoreFrom, "scenarios", id, "restoreFrom")
+		for i, rb := range s.Runbooks {
+			ref(c, p.Runbooks, "runbook", rb, "scenarios", id, "runbooks", i)
+		}
+		for i, src := range s.RestoreFrom {
+			if len(s.RestoreFrom) == 1 {
+				ref(c, p.Components, "component", src, "scenarios", id, "restoreFrom")
+			} else {
+				ref(c, p.Components, "component", src, "scenarios", id, "restoreFrom", i)
+			}
+		}
 		for i, t := range s.Tiers {
 			ref(c, p.Tiers, "tier", t, "scenarios", id, "tiers", i)
 		}
@@ -81,6 +97,12 @@ func (p *Plan) CheckReferences() []Problem {
 		ref(c, p.Replication, "replication path", a.Replication, "alerts", id, "replication")
 		ref(c, p.Components, "component", a.Component, "alerts", id, "component")
 		ref(c, p.Runbooks, "runbook", a.Runbook, "alerts", id, "runbook")
+		if g := a.Guards; g != nil {
+			ref(c, p.Tiers, "tier", g.Tier, "alerts", id, "guards", "tier")
+			if (g.Tier == "") == (g.Readiness == "") {
+				c.add(Path("alerts", id, "guards"), "alert %q must guard either a tier's RPO (tier) or readiness (readiness), not both or neither", id)
+			}
+		}
 	}
 	if g := p.GameDays; g != nil {
 		for _, t := range Keys(g.Cadence) {

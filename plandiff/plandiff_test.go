@@ -124,7 +124,9 @@ func renameComponent(p *plan.Plan, old, id string) {
 		swap(&p.Promotion.NotPromoted[i].Component)
 	}
 	for _, s := range p.Scenarios {
-		swap(&s.RestoreFrom)
+		for i := range s.RestoreFrom {
+			swap(&s.RestoreFrom[i])
+		}
 	}
 	for _, a := range p.Alerts {
 		swap(&a.Component)

@@ -396,3 +396,74 @@ func TestValidationCache(t *testing.T) {
 		t.Fatalf("got %v, want the reference error", err)
 	}
 }
+
+// The facts a plan states so that lint need not guess them load into the
+// typed plan; an unstated fact stays distinguishable from an empty one.
+func TestLoadStatedFacts(t *testing.T) {
+	extra := `
+tiers: tier0: peakLoad: 5500
+services: checkout: peakLoad: 5000
+components: {
+	api: {kind: "eks", region: "us-east-1", state: "stateless", rebuild: {method: "gitops", source: "git@example.com:shop/deploy.git//prod", by: "argo"}}
+	argo: {kind: "argocd", region: "us-east-1", role: "tooling"}
+	vault: {kind: "aws-backup", region: "us-east-1", aws: {planName: "p", vaultName: "v"}}
+	copy: {kind: "rds-postgres", region: "us-east-1", aws: instanceId: "shop-db-copy"}
+}
+replication: {
+	copy: {from: "db", to: "copy", mode: "async", mechanism: "rds-read-replica", carries: []}
+	stated: {from: "db", to: "copy", mode: "async", mechanism: "rds-read-replica", carries: ["tier0"], metric: {name: "lag", period: "1m"}}
+	inferred: {from: "db", to: "copy", mode: "async", mechanism: "rds-read-replica"}
+}
+scenarios: {
+	one: {class: "data-corruption", title: "One", inScope: true, restoreFrom: "vault"}
+	two: {class: "ransomware", title: "Two", inScope: true, restoreFrom: ["vault", "copy"], runbooks: ["failover"]}
+}
+alerts: {
+	t0: {kind: "replication-lag", replication: "stated", guards: tier: "tier0", threshold: "30s"}
+	warm: {kind: "replication-backlog", replication: "stated", guards: readiness: "objects replicate within 15 minutes", thresholdCount: 1}
+}
+runbooks: failover: steps: [{approval: {role: "IC", reason: "promotion", standing: {approvedBy: "VP Engineering", date: "2026-11-01", reference: "CAB-118"}}}, {}]
+`
+	p, err := Load(writePlan(t, map[string]string{"plan.cue": minimal + extra}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *p.Tiers["tier0"].PeakLoad != 5500 || *p.Services["checkout"].PeakLoad != 5000 {
+		t.Errorf("peak loads not loaded")
+	}
+	if c := p.Components["api"]; !c.IsStateless() || c.Rebuild.Method != "gitops" || c.Rebuild.By != "argo" {
+		t.Errorf("api = %+v, want stateless, rebuilt by gitops via argo", c)
+	}
+	if r := p.Replication; r["copy"].Carries == nil || len(r["copy"].Carries) != 0 || r["inferred"].Carries != nil ||
+		!reflect.DeepEqual(r["stated"].Carries, []string{"tier0"}) || r["stated"].Metric.Period.String() != "1m" {
+		t.Errorf("carries: copy=%#v inferred=%#v stated=%#v", r["copy"].Carries, r["inferred"].Carries, r["stated"].Carries)
+	}
+	if got := p.Scenarios["one"].RestoreFrom; !reflect.DeepEqual(got, plan.IDList{"vault"}) {
+		t.Errorf("one.restoreFrom = %v", got)
+	}
+	if got := p.Scenarios["two"].RestoreFrom; !reflect.DeepEqual(got, plan.IDList{"vault", "copy"}) {
+		t.Errorf("two.restoreFrom = %v", got)
+	}
+	if got := p.Scenarios["two"].RunbookIDs(); !reflect.DeepEqual(got, []string{"failover"}) {
+		t.Errorf("two runbooks = %v", got)
+	}
+	if a := p.Alerts; a["t0"].Guards.Tier != "tier0" || a["warm"].Guards.Readiness == "" || *a["warm"].ThresholdCount != 1 {
+		t.Errorf("alerts = %+v %+v", a["t0"], a["warm"])
+	}
+	if s := p.Runbooks["failover"].Steps[0].Approval.Standing; s == nil || s.ApprovedBy != "VP Engineering" || s.Reference != "CAB-118" {
+		t.Errorf("standing approval = %+v", s)
+	}
+	if pos := p.Source.Pos("scenarios", "two", "restoreFrom", 1); pos.Line == 0 {
+		t.Errorf("no position for the second restore source")
+	}
+
+	// References in the new fields are checked like every other.
+	bad := strings.NewReplacer(`carries: ["tier0"]`, `carries: ["tier9"]`, `"vault", "copy"`, `"vault", "cpy"`,
+		`by: "argo"`, `by: "argocd"`, `guards: tier: "tier0"`, `guards: {tier: "tier0", readiness: "x"}`).Replace(minimal + extra)
+	_, err = Load(writePlan(t, map[string]string{"plan.cue": bad}))
+	for _, want := range []string{`tier "tier9" is not declared`, `component "cpy" is not declared`, `component "argocd" is not declared`, `not both or neither`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}
