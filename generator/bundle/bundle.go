@@ -86,6 +86,9 @@ type Step struct {
 type Approval struct {
 	Role   string `json:"role"`
 	Reason string `json:"reason"`
+	// Standing is the role's approval given in advance for automated runs;
+	// the runner decides whether it is still in force when it reaches the gate.
+	Standing *plan.StandingApproval `json:"standing,omitempty"`
 }
 
 // Files renders the bundle of runbook runbookID, paths relative to the
@@ -120,7 +123,7 @@ func Files(p *plan.Plan, runbookID string) (map[string][]byte, error) {
 			st.After = append(st.After, rb.Steps[j].ID)
 		}
 		if s.Approval != nil {
-			st.Approval = &Approval{Role: s.Approval.Role, Reason: s.Approval.Reason}
+			st.Approval = &Approval{Role: s.Approval.Role, Reason: s.Approval.Reason, Standing: s.Approval.Standing}
 		}
 		if s.Timeout != nil {
 			st.TimeoutSeconds = int64(s.Timeout.Seconds())

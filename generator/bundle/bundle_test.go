@@ -104,7 +104,7 @@ func TestOrderFlowBundles(t *testing.T) {
 				if !slices.Equal(ms.After, deps) && !(len(deps) == 0 && len(ms.After) == 0) {
 					t.Errorf("step %s: after %v, want %v", s.ID, ms.After, deps)
 				}
-				if (s.Approval != nil) != (ms.Approval != nil) || s.Approval != nil && *ms.Approval != (Approval{s.Approval.Role, s.Approval.Reason}) {
+				if (s.Approval != nil) != (ms.Approval != nil) || s.Approval != nil && *ms.Approval != (Approval{s.Approval.Role, s.Approval.Reason, s.Approval.Standing}) {
 					t.Errorf("step %s: approval %+v", s.ID, ms.Approval)
 				}
 				if s.Timeout != nil && ms.TimeoutSeconds != int64(s.Timeout.Seconds()) {
