@@ -177,6 +177,18 @@ func TestStrategyOrderFlow(t *testing.T) {
 	if !bytes.Contains(StrategyMarkdown(p, o), []byte("| tier0 | CFO | Helen Okafor | 2026-10-09 | **stale**")) {
 		t.Error("stale sign-off not shown")
 	}
+	// A scenario answered by several runbooks links each of them.
+	p.Scenarios["data-corruption"].Runbooks = []string{"ransomware-restore"}
+	md = StrategyMarkdown(p, o)
+	for _, want := range []string{
+		"| [pitr-restore](runbooks/pitr-restore.md), [ransomware-restore](runbooks/ransomware-restore.md) |",
+		"Runbooks: [pitr-restore](runbooks/pitr-restore.md), [ransomware-restore](runbooks/ransomware-restore.md).",
+		"Answers: data-corruption, ransomware.",
+	} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("strategy.md lacks %q", want)
+		}
+	}
 }
 
 func TestCommsFilesOrderFlow(t *testing.T) {

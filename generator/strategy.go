@@ -210,12 +210,21 @@ func strategyScope(w *mdWriter, p *plan.Plan) {
 			scope = "in"
 		}
 		rb := "—"
-		if s.Runbook != "" {
-			rb = fmt.Sprintf("[%s](runbooks/%s.md)", s.Runbook, s.Runbook)
+		if ids := s.RunbookIDs(); len(ids) > 0 {
+			rb = runbookLinks(ids)
 		}
 		rows = append(rows, []string{fmt.Sprintf("%s (%s)", cell(s.Title), s.Class), scope, cell(s.Response), rb, dur(s.RTO), cell(s.Reason)})
 	}
 	w.table([]string{"scenario", "scope", "response", "runbook", "own RTO", "reason"}, rows)
+}
+
+// runbookLinks links each runbook's page: "[a](runbooks/a.md), [b](runbooks/b.md)".
+func runbookLinks(ids []string) string {
+	links := make([]string, len(ids))
+	for i, id := range ids {
+		links[i] = fmt.Sprintf("[%s](runbooks/%s.md)", id, id)
+	}
+	return strings.Join(links, ", ")
 }
 
 func strategyRunbooks(w *mdWriter, p *plan.Plan) {
@@ -227,7 +236,7 @@ func strategyRunbooks(w *mdWriter, p *plan.Plan) {
 			inline(rb.Title), id, len(rb.Steps), plan.Duration{Duration: total}.Human(), plan.Duration{Duration: rb.Waits()}.Human())
 		var used []string
 		for _, sid := range plan.Keys(p.Scenarios) {
-			if p.Scenarios[sid].Runbook == id {
+			if slices.Contains(p.Scenarios[sid].RunbookIDs(), id) {
 				used = append(used, sid)
 			}
 		}
@@ -243,8 +252,12 @@ func strategyRunbooks(w *mdWriter, p *plan.Plan) {
 		if s.Class == plan.ClassDataCorruption && s.InScope {
 			found = true
 			w.f("Scenario %s is answered by %s, not by region failover: a replica faithfully copies corruption.", sid, cell(s.Response))
-			if s.Runbook != "" {
-				w.f(" Runbook: [%s](runbooks/%s.md).", s.Runbook, s.Runbook)
+			switch ids := s.RunbookIDs(); len(ids) {
+			case 0:
+			case 1:
+				w.f(" Runbook: %s.", runbookLinks(ids))
+			default:
+				w.f(" Runbooks: %s.", runbookLinks(ids))
 			}
 			w.f("\n\n")
 		}

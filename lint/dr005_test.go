@@ -36,6 +36,20 @@ func TestDR005(t *testing.T) {
 	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.runbook",
 		`data-corruption scenario "corruption" uses runbook "failover", which is the region-failover runbook of scenario "region"`)
 
+	// Every runbook of a scenario counts: one of several is the failover's.
+	p = cleanPlan(t)
+	p.Scenarios["corruption"].Runbooks = []string{"failover"}
+	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.runbooks.0",
+		`data-corruption scenario "corruption" uses runbook "failover", which is the region-failover runbook of scenario "region"`)
+	// A scenario named only in runbooks, and a region failure answered by
+	// several runbooks, are read the same way.
+	p = cleanPlan(t)
+	p.Scenarios["corruption"].Runbook, p.Scenarios["corruption"].Runbooks = "", []string{"pitr"}
+	wantNone(t, run(t, p, "DR005"))
+	p.Scenarios["region"].Runbooks = []string{"pitr"}
+	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.runbooks.0",
+		`data-corruption scenario "corruption" uses runbook "pitr", which is the region-failover runbook of scenario "region"`)
+
 	// Answered by a failover.
 	p = cleanPlan(t)
 	p.Scenarios["corruption"].Response = "failover"

@@ -326,6 +326,10 @@ func TestCompareFires(t *testing.T) {
 			// that follow it are changes too.
 		}, []string{"scenario.runbook changed", "runbook added", "runbook removed", "alert.runbook changed", "gameday.schedule added", "gameday.schedule removed"},
 			`scenario data-corruption: runbook changed from "pitr-restore" to "pitr"`},
+		{"second runbook", func(p *plan.Plan) {
+			s := p.Scenarios["data-corruption"]
+			s.Runbooks = []string{"ransomware-restore"}
+		}, []string{"scenario.runbooks added"}, "scenario data-corruption: runbooks gained ransomware-restore"},
 		{"explicit alert threshold", func(p *plan.Plan) { p.Alerts["aurora-replication-lag"].Threshold = dur("20s") },
 			[]string{"alert.threshold loosened"}, "alert aurora-replication-lag: threshold loosened from 5 s to 20 s"},
 		{"alert severity", func(p *plan.Plan) { p.Alerts["backup-freshness"].Severity = "ticket" },
@@ -415,6 +419,10 @@ func TestCompareQuiet(t *testing.T) {
 			slices.Reverse(p.Cost.SteadyState)
 			slices.Reverse(p.Cost.DRState)
 			slices.Reverse(p.Runbooks["region-failover"].Preconditions[:1])
+		}},
+		{"runbook moved to runbooks", func(p *plan.Plan) {
+			s := p.Scenarios["data-corruption"]
+			s.Runbooks, s.Runbook = []string{s.Runbook}, ""
 		}},
 		{"prose reworded", func(p *plan.Plan) {
 			p.Description = "Reworded."

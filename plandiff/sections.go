@@ -339,8 +339,17 @@ func (c *comparer) scope() {
 		}
 		c.text("scenario.class", path+".class", subject, "class", a.Class, b.Class)
 		c.text("scenario.response", path+".response", subject, "response", a.Response, b.Response)
-		c.text("scenario.runbook", path+".runbook", subject, "runbook", c.ref("runbook", a.Runbook), b.Runbook)
-		c.set("scenario.runbooks", path+".runbooks", subject, "runbooks", c.refs("runbook", a.Runbooks), b.Runbooks)
+		// runbook and runbooks are one list: moving a runbook from one field
+		// to the other is no change.
+		if ra, rb := c.refs("runbook", a.RunbookIDs()), b.RunbookIDs(); len(ra) <= 1 && len(rb) <= 1 {
+			field := ".runbook"
+			if b.Runbook == "" && len(b.Runbooks) > 0 {
+				field = ".runbooks"
+			}
+			c.text("scenario.runbook", path+field, subject, "runbook", strings.Join(ra, ""), strings.Join(rb, ""))
+		} else {
+			c.set("scenario.runbooks", path+".runbooks", subject, "runbooks", ra, rb)
+		}
 		c.set("scenario.restore-from", path+".restoreFrom", subject, "restore sources", c.refs("component", a.RestoreFrom), b.RestoreFrom)
 		c.duration("scenario.rto", path+".rto", subject, "RTO", a.RTO, b.RTO, true)
 		c.duration("scenario.rpo", path+".rpo", subject, "RPO", a.RPO, b.RPO, true)
