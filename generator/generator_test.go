@@ -132,6 +132,17 @@ func TestRunbookMarkdownOrderFlow(t *testing.T) {
 			t.Errorf("region-failover.md lacks %q", want)
 		}
 	}
+	// A standing approval is shown with the gate it passes.
+	d, _ := plan.ParseDate("2026-11-01")
+	for _, s := range p.Runbooks["region-failover"].Steps {
+		if s.Approval != nil {
+			s.Approval.Standing = &plan.StandingApproval{ApprovedBy: "VP Engineering", Date: d, Reference: "CAB-118"}
+			break
+		}
+	}
+	if got := string(RunbookMarkdown(p, "region-failover")); !strings.Contains(got, "> Standing approval for automated runs: VP Engineering on 2026-11-01 (CAB-118). `drplan run --yes` passes this gate while it is in force; an attended run still asks.") {
+		t.Errorf("region-failover.md does not show the standing approval")
+	}
 }
 
 func TestRunbookMarkdownEscapes(t *testing.T) {

@@ -164,6 +164,27 @@ func strategyArchitecture(w *mdWriter, p *plan.Plan, o StrategyOptions) {
 	if len(crows) > 0 {
 		w.f("### Components\n\n")
 		w.table([]string{"component", "kind", "region", "role", "tiers"}, crows)
+		// What is rebuilt rather than copied: the source it comes back from.
+		rebuilt := false
+		for _, id := range plan.Keys(p.Components) {
+			c := p.Components[id]
+			rb := c.Rebuild
+			if rb == nil {
+				continue
+			}
+			rebuilt = true
+			by, what := "", "is rebuilt"
+			if rb.By != "" {
+				by = " by `" + rb.By + "`"
+			}
+			if c.IsStateless() {
+				what = "holds no data of its own: it is rebuilt"
+			}
+			w.f("- `%s` %s%s (%s) from %s.\n", id, what, by, rb.Method, inline(rb.Source))
+		}
+		if rebuilt {
+			w.f("\n")
+		}
 	}
 	var prows [][]string
 	for _, id := range plan.Keys(p.Replication) {
