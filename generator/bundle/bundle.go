@@ -231,12 +231,21 @@ func runScript(p *plan.Plan, runbookID string, rb *plan.Runbook, m Manifest) []b
 		fmt.Fprintf(&b, "script=%s\n", shQuote(s.Script))
 		fmt.Fprintf(&b, "expect=%s\n", shQuote(s.Expect))
 		fmt.Fprintf(&b, "timeout=%d\n", s.TimeoutSeconds)
-		role, reason := "", ""
+		role, reason, standing, from, until := "", "", "", "", ""
 		if s.Approval != nil {
 			role, reason = oneLine(s.Approval.Role), oneLine(s.Approval.Reason)
+			if st := s.Approval.Standing; st != nil {
+				standing, from = oneLine(st.String()), st.Date.String()
+				if st.Expires != nil {
+					until = st.Expires.String()
+				}
+			}
 		}
 		fmt.Fprintf(&b, "approval_role=%s\n", shQuote(role))
 		fmt.Fprintf(&b, "approval_reason=%s\n", shQuote(reason))
+		fmt.Fprintf(&b, "approval_standing=%s\n", shQuote(standing))
+		fmt.Fprintf(&b, "approval_from=%s\n", shQuote(from))
+		fmt.Fprintf(&b, "approval_until=%s\n", shQuote(until))
 		fmt.Fprintf(&b, "rollback=%s\n", shQuote(s.Rollback))
 		fmt.Fprintf(&b, "rollback_expect=%s\n", shQuote(s.RollbackExpect))
 		fmt.Fprintf(&b, "irreversible=%s\n", shQuote(oneLine(s.Irreversible)))
