@@ -16,12 +16,16 @@ func init() {
 			"asynchronous, so their lag is data lost in a failover; a scheduled backup copy loses up to its " +
 			"interval plus the copy's delay), Route 53 failover records and health checks decide how traffic " +
 			"moves, and the promotion boundary says what becomes primary. A Tier 0 or Tier 1 component with no " +
-			"replication path has no copy in the standby region at all.",
+			"replication path has no copy in the standby region at all, unless it holds no state and is rebuilt " +
+			"(compute recreated by ArgoCD from Git, by Terraform, from an image): then what must survive the " +
+			"region is the source it is rebuilt from and the tool that rebuilds it. A standby needs no standby " +
+			"of its own.",
 		Remediation: "Declare regions (primary and standby), components, a dns failover record pair with its " +
 			"health check, and promotion.components (what is made primary in a failover). Give every " +
 			"asynchronous replication path its expectedLag and every backup-copy path its interval. For a " +
 			"Tier 0/1 component without a replication path, add the path that copies its data or state to " +
-			"the standby, or state why none is needed with an accept entry for DR002 on the component.",
+			"the standby; if it holds no data, state `state: \"stateless\"` and its `rebuild` (method, source, and " +
+			"`by` naming the argocd or terraform component that performs it, run from outside the primary region).",
 		Check: checkDR002,
 	})
 }
@@ -51,11 +55,20 @@ func checkDR002(c *Context) {
 	}
 	for _, id := range plan.Keys(p.Components) {
 		comp := p.Components[id]
-		if touched[id] || isGlobalComponent(comp) {
+		tier := mostCriticalTier(p, p.ComponentTiers(id))
+		critical := tier != "" && p.Tiers[tier].Level <= 1
+		if rebuilt(comp) {
+			checkRebuild(c, id, comp, tier, critical)
 			continue
 		}
-		tier := mostCriticalTier(p, p.ComponentTiers(id))
-		if tier == "" || p.Tiers[tier].Level > 1 {
+		if touched[id] || isGlobalComponent(comp) || isStandby(p, id) || !critical {
+			continue
+		}
+		if comp.State == "" && !dataStoreKinds[comp.Kind] {
+			c.Report(At("components", id),
+				"component %q serves %s (Tier %d) but no replication path copies it to or from another component, and it does not say whether it holds data: "+
+					"if it is rebuilt (from Git, IaC or an image), state `state: \"stateless\"` and its rebuild; if it holds data, add the path that copies it to the standby region",
+				id, tier, p.Tiers[tier].Level)
 			continue
 		}
 		c.Report(At("components", id),
@@ -83,6 +96,75 @@ func checkDR002(c *Context) {
 					"replication path %q is a backup copy with an interval of %s: a scheduled copy has a period", id, r.Interval)
 			}
 		}
+	}
+}
+
+// dataStoreKinds are the kinds that hold data by nature; a component of
+// another kind that does not state its state may be either.
+var dataStoreKinds = map[string]bool{
+	plan.KindAuroraGlobal: true, plan.KindAuroraCluster: true, plan.KindRDSPostgres: true,
+	plan.KindMSK: true, plan.KindElastiCacheRedis: true, plan.KindS3: true, plan.KindAWSBackup: true,
+}
+
+// rebuilt reports whether a component is recovered by rebuilding rather than
+// by copying its data: it says it is stateless, or (for a kind that is not a
+// data store and a plan silent on its state) it says how it is rebuilt.
+func rebuilt(comp *plan.Component) bool {
+	return comp.IsStateless() || (comp.State == "" && comp.Rebuild != nil && !dataStoreKinds[comp.Kind])
+}
+
+// isStandby reports whether a component is itself the copy in the standby
+// region: by its role, as the target of a replication path, or as the
+// secondary of a DNS failover. Such a component needs no standby of its own.
+func isStandby(p *plan.Plan, id string) bool {
+	if r := p.Components[id].Role; r == "standby" || r == "replica" {
+		return true
+	}
+	for _, r := range p.Replication {
+		if r.To == id {
+			return true
+		}
+	}
+	for _, d := range p.DNS {
+		if d.Secondary.Component == id {
+			return true
+		}
+	}
+	return false
+}
+
+// rebuilders are the component kinds that recreate others from a stated
+// source: ArgoCD from Git, Terraform from code.
+var rebuilders = map[string]bool{"argocd": true, "terraform": true}
+
+// checkRebuild asks a rebuilt component of a Tier 0/1 service for what a
+// copy would otherwise give: the source it is rebuilt from, and a rebuilder
+// that survives the region it is rebuilt away from.
+func checkRebuild(c *Context, id string, comp *plan.Component, tier string, critical bool) {
+	p := c.Plan
+	rb := comp.Rebuild
+	if rb == nil {
+		if critical && !isStandby(p, id) {
+			c.Report(At("components", id, "state"),
+				"component %q serves %s (Tier %d) and is stateless but states no rebuild: nothing says from what source, or by what, it is recreated in the standby region",
+				id, tier, p.Tiers[tier].Level)
+		}
+		return
+	}
+	by := p.Components[rb.By]
+	if by == nil {
+		return // an unknown reference is reported when the plan loads
+	}
+	if !rebuilders[by.Kind] {
+		c.Report(At("components", id, "rebuild", "by"),
+			"component %q is rebuilt by %q, a %s component: a rebuild is performed by an argocd or terraform component",
+			id, rb.By, by.Kind)
+		return
+	}
+	if r := p.Regions[by.Region]; critical && r != nil && r.Role == "primary" {
+		c.ReportAs(report.Warning, At("components", id, "rebuild", "by"),
+			"component %q is rebuilt by %q, which runs in the primary region %s: a failure of that region takes the rebuilder with it, and nothing named can rebuild %s from %s",
+			id, rb.By, by.Region, id, rb.Source)
 	}
 }
 

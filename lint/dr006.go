@@ -62,7 +62,7 @@ func checkDR006(c *Context) {
 	}
 	used := map[string][]string{} // runbook -> scenarios using it
 	for _, id := range plan.Keys(p.Scenarios) {
-		if rb := p.Scenarios[id].Runbook; rb != "" {
+		for _, rb := range p.Scenarios[id].RunbookIDs() {
 			used[rb] = append(used[rb], id)
 		}
 	}

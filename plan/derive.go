@@ -302,7 +302,7 @@ func (p *Plan) RunbookTiers(id string) []string {
 func (p *Plan) RunbookScenarios(id string) []string {
 	var out []string
 	for _, sid := range Keys(p.Scenarios) {
-		if s := p.Scenarios[sid]; s.InScope && s.Runbook == id {
+		if s := p.Scenarios[sid]; s.InScope && slices.Contains(s.RunbookIDs(), id) {
 			out = append(out, sid)
 		}
 	}

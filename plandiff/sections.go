@@ -32,6 +32,7 @@ func (c *comparer) objectives() {
 		c.duration("tier.rpo", path+".rpo", subject, "RPO", a.RPO, b.RPO, true)
 		c.text("tier.strategy", path+".strategy", subject, "strategy", a.Strategy, b.Strategy)
 		c.text("tier.trigger", path+".trigger", subject, "trigger", a.Trigger, b.Trigger)
+		c.load("tier.peak-load", path+".peakLoad", subject, a.PeakLoad, b.PeakLoad)
 		c.text("tier.downtime-cost", path+".downtimeCost", subject, "downtime cost category", a.DowntimeCost, b.DowntimeCost)
 		c.signOffs(id, a.SignOff, b.SignOff)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
@@ -120,6 +121,7 @@ func (c *comparer) services() {
 				Message: fmt.Sprintf("%s moved from %s to %s", subject, orNone(a.Tier), orNone(b.Tier))})
 		}
 		c.set("service.depends-on", path+".dependsOn", subject, "dependencies", c.refs("component", a.DependsOn), b.DependsOn)
+		c.load("service.peak-load", path+".peakLoad", subject, a.PeakLoad, b.PeakLoad)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 }
@@ -206,6 +208,36 @@ func (c *comparer) architecture() {
 		c.refs("component", notPromoted(pa.NotPromoted)), notPromoted(pb.NotPromoted))
 }
 
+// rebuild words how a component is rebuilt: "gitops from deploy.git by argocd".
+func rebuild(r *plan.Rebuild) string {
+	if r == nil {
+		return ""
+	}
+	s := r.Method + " from " + r.Source
+	if r.By != "" {
+		s += " by " + r.By
+	}
+	return s
+}
+
+// load compares a stated peak load; stating or dropping one is a change of
+// its own, not an increase from zero.
+func (c *comparer) load(kind, path, subject string, a, b *float64) {
+	switch {
+	case a != nil && b != nil:
+		c.number(kind, path, subject, "peak load", *a, *b, "")
+	case a != nil || b != nil:
+		c.text(kind, path, subject, "peak load", optNum(a), optNum(b))
+	}
+}
+
+func optNum(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return formatNum(*f)
+}
+
 func (c *comparer) component(id string, a, b *plan.Component) {
 	path := plan.Path("components", id)
 	subject := "component " + id
@@ -220,6 +252,8 @@ func (c *comparer) component(id string, a, b *plan.Component) {
 	c.text("component.region", path+".region", subject, "region", a.Region, b.Region)
 	c.text("component.role", path+".role", subject, "role", a.Role, b.Role)
 	c.text("component.engine", path+".engine", subject, "engine", engine(a.Engine), engine(b.Engine))
+	c.text("component.state", path+".state", subject, "state", a.State, b.State)
+	c.text("component.rebuild", path+".rebuild", subject, "rebuild", rebuild(a.Rebuild), rebuild(b.Rebuild))
 	var ca, cb plan.Capacity
 	if a.Capacity != nil {
 		ca = *a.Capacity
@@ -339,8 +373,17 @@ func (c *comparer) scope() {
 		}
 		c.text("scenario.class", path+".class", subject, "class", a.Class, b.Class)
 		c.text("scenario.response", path+".response", subject, "response", a.Response, b.Response)
-		c.text("scenario.runbook", path+".runbook", subject, "runbook", c.ref("runbook", a.Runbook), b.Runbook)
-		c.set("scenario.runbooks", path+".runbooks", subject, "runbooks", c.refs("runbook", a.Runbooks), b.Runbooks)
+		// runbook and runbooks are one list: moving a runbook from one field
+		// to the other is no change.
+		if ra, rb := c.refs("runbook", a.RunbookIDs()), b.RunbookIDs(); len(ra) <= 1 && len(rb) <= 1 {
+			field := ".runbook"
+			if b.Runbook == "" && len(b.Runbooks) > 0 {
+				field = ".runbooks"
+			}
+			c.text("scenario.runbook", path+field, subject, "runbook", strings.Join(ra, ""), strings.Join(rb, ""))
+		} else {
+			c.set("scenario.runbooks", path+".runbooks", subject, "runbooks", ra, rb)
+		}
 		c.set("scenario.restore-from", path+".restoreFrom", subject, "restore sources", c.refs("component", a.RestoreFrom), b.RestoreFrom)
 		c.duration("scenario.rto", path+".rto", subject, "RTO", a.RTO, b.RTO, true)
 		c.duration("scenario.rpo", path+".rpo", subject, "RPO", a.RPO, b.RPO, true)

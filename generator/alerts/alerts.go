@@ -325,7 +325,7 @@ func (g *gen) rule(id string) (*rule, error) {
 		serves := "It serves %s."
 		if sc := g.failoverScenario(); len(tiers) == 0 && sc != "" {
 			tiers = g.sortTiers(g.p.Scenarios[sc].Tiers)
-			runbook = g.p.Scenarios[sc].Runbook
+			runbook = g.runbookFor(g.p.Scenarios[sc], tiers)
 			serves = "It takes over %s in a failover (scenario " + sc + ")."
 		}
 		tier = first(tiers)
@@ -483,11 +483,11 @@ func (g *gen) scenarioRunbook(tiers []string, responses ...string) (runbook, sce
 	fallback := ""
 	for _, id := range plan.Keys(g.p.Scenarios) {
 		s := g.p.Scenarios[id]
-		if !s.InScope || s.Runbook == "" || !slices.ContainsFunc(s.Tiers, func(t string) bool { return slices.Contains(tiers, t) }) {
+		if !s.InScope || len(s.RunbookIDs()) == 0 || !slices.ContainsFunc(s.Tiers, func(t string) bool { return slices.Contains(tiers, t) }) {
 			continue
 		}
 		if slices.Contains(responses, s.Response) {
-			return s.Runbook, id
+			return g.runbookFor(s, tiers), id
 		}
 		if fallback == "" {
 			fallback = id
@@ -496,14 +496,29 @@ func (g *gen) scenarioRunbook(tiers []string, responses ...string) (runbook, sce
 	if fallback == "" {
 		return "", ""
 	}
-	return g.p.Scenarios[fallback].Runbook, fallback
+	return g.runbookFor(g.p.Scenarios[fallback], tiers), fallback
+}
+
+// runbookFor is the runbook of scenario s an alert about tiers links to:
+// of several, the first that restores one of them.
+func (g *gen) runbookFor(s *plan.Scenario, tiers []string) string {
+	ids := s.RunbookIDs()
+	for _, id := range ids {
+		if slices.ContainsFunc(g.p.RunbookTiers(id), func(t string) bool { return slices.Contains(tiers, t) }) {
+			return id
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
 }
 
 // failoverScenario is the first in-scope scenario that fails over with a
 // runbook: what a standby no service depends on directly is there for.
 func (g *gen) failoverScenario() string {
 	for _, id := range plan.Keys(g.p.Scenarios) {
-		if s := g.p.Scenarios[id]; s.InScope && s.Runbook != "" && s.Response == "failover" {
+		if s := g.p.Scenarios[id]; s.InScope && len(s.RunbookIDs()) > 0 && s.Response == "failover" {
 			return id
 		}
 	}

@@ -166,6 +166,23 @@ func TestParseBack(t *testing.T) {
 	}
 }
 
+// Of the runbooks answering a scenario, an alert links the one that
+// restores its tier, not merely the first listed.
+func TestRunbookOfSeveral(t *testing.T) {
+	p := loadOrderFlow(t)
+	s := p.Scenarios["region-failure"]
+	s.Runbooks, s.Runbook = []string{"pitr-restore", s.Runbook}, ""
+	rules := map[string]promRule{}
+	for _, g := range parseRules(t, render(t, p)[RulesFile]).Groups {
+		for _, r := range g.Rules {
+			rules[r.Alert] = r
+		}
+	}
+	if got := rules["aurora-replication-lag"].Annotations["runbook_url"]; got != "../runbooks/region-failover.md" {
+		t.Errorf("aurora lag links %q, want the region-failover runbook that restores tier0", got)
+	}
+}
+
 // TestThresholdFollowsPlan changes RPOs in the loaded plan: thresholds that
 // the plan does not state follow them, in the metric's unit.
 func TestThresholdFollowsPlan(t *testing.T) {
