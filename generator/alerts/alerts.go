@@ -169,7 +169,7 @@ func Files(p *plan.Plan, o Options) (map[string][]byte, error) {
 }
 
 // kinds is the order of the groups.
-var kinds = []string{plan.AlertReplicationLag, plan.AlertBackupFreshness, plan.AlertRunbookStaleness, plan.AlertStandbyCapacity}
+var kinds = []string{plan.AlertReplicationLag, plan.AlertReplicationBacklog, plan.AlertBackupFreshness, plan.AlertRunbookStaleness, plan.AlertStandbyCapacity}
 
 // shape is how a rule compares its metric with the threshold.
 type shape int
@@ -264,6 +264,33 @@ func (g *gen) rule(id string) (*rule, error) {
 			what = fmt.Sprintf("The newest recovery point of %s %s older than %s, or missing%s.", g.componentText(a.Component), isOrHasBeen(r.forDur), d.Human(), strings.Replace(forText(r.forDur), " for", ", for", 1))
 			runbook, _ = g.scenarioRunbook(tiers, "restore", "isolate-and-restore")
 		}
+
+	case plan.AlertReplicationBacklog:
+		// A count of objects or operations that missed replication (S3
+		// RTC's OperationsFailedReplication), not a lag: it has no
+		// duration to derive from an RPO, so the plan states the count.
+		if a.ThresholdCount == nil {
+			return nil, fail("no threshold: a replication-backlog alert states thresholdCount (the number of late objects that fires it)")
+		}
+		tiers = g.p.AlertTiers(id)
+		if gd := a.Guards; gd != nil && gd.Tier != "" {
+			tiers = []string{gd.Tier}
+		}
+		tier = first(tiers)
+		threshold = strconv.FormatInt(*a.ThresholdCount, 10)
+		m, err := g.backlogMetric(a)
+		if err != nil {
+			return nil, fail("%v", err)
+		}
+		r.metric, r.shape, r.threshold = m, above, float64(*a.ThresholdCount)
+		what = fmt.Sprintf("More than %s objects or operations on %s %s missed replication%s.", threshold, g.pathText(a.Replication), isOrHasBeen(r.forDur), forText(r.forDur))
+		switch gd := a.Guards; {
+		case gd != nil && gd.Readiness != "":
+			guards = "It guards readiness: " + gd.Readiness + "."
+		case len(tiers) > 0:
+			guards = fmt.Sprintf("It guards the data of %s.", g.tierList(tiers, true))
+		}
+		runbook, _ = g.scenarioRunbook(tiers, "failover")
 
 	case plan.AlertRunbookStaleness:
 		if a.Runbook == "" {
@@ -432,6 +459,29 @@ func (g *gen) metric(a *plan.Alert) (plan.Metric, error) {
 	default:
 		return plan.Metric{}, fmt.Errorf("no metric: replication path %q (%s) has none and drplan knows no default for %s; give the path or the alert a metric",
 			a.Replication, path.Mechanism, path.Mechanism)
+	}
+	if len(labels) > 0 {
+		m.Labels = labels
+	}
+	return m, nil
+}
+
+// backlogMetric is the series a replication-backlog alert counts: the
+// alert's own, or S3 RTC's failed-replication count for an s3-crr path.
+func (g *gen) backlogMetric(a *plan.Alert) (plan.Metric, error) {
+	if a.Metric != nil {
+		return *a.Metric, nil
+	}
+	path := g.p.Replication[a.Replication]
+	if path == nil || path.Mechanism != "s3-crr" {
+		return plan.Metric{}, fmt.Errorf("no metric: give the alert one (a default exists for s3-crr paths only)")
+	}
+	m := plan.Metric{Name: "aws_s3_operations_failed_replication_sum"}
+	labels := map[string]string{}
+	for k, id := range map[string]string{"source_bucket": path.From, "destination_bucket": path.To} {
+		if c := g.p.Components[id]; c != nil && c.AWS != nil && c.AWS.Bucket != "" {
+			labels[k] = c.AWS.Bucket
+		}
 	}
 	if len(labels) > 0 {
 		m.Labels = labels

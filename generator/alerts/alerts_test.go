@@ -406,3 +406,34 @@ func promtool(t *testing.T, files map[string][]byte) {
 		}
 	}
 }
+
+// TestReplicationBacklog: a backlog alert counts late objects against its
+// thresholdCount (CareSlot's S3 RTC failed-replication alerts), and the
+// rules promtool checks fire above the count and not at it.
+func TestReplicationBacklog(t *testing.T) {
+	p, err := schema.Load("../../plans/careslot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := render(t, p)
+	rf := parseRules(t, files[RulesFile])
+	var expr string
+	for _, g := range rf.Groups {
+		for _, r := range g.Rules {
+			if r.Alert == "docs-crr-failed" {
+				expr = r.Expr
+			}
+		}
+	}
+	want := `max by (destination_bucket, source_bucket) (aws_s3_operations_failed_replication_sum{destination_bucket="careslot-documents-apse4", source_bucket="careslot-documents-apse2"}) > 1`
+	if expr != want {
+		t.Errorf("docs-crr-failed expr = %q, want %q", expr, want)
+	}
+	promtool(t, files)
+
+	// Without a count there is nothing to compare with.
+	p.Alerts["docs-crr-failed"].ThresholdCount = nil
+	if _, err := Files(p, Options{}); err == nil || !strings.Contains(err.Error(), "thresholdCount") {
+		t.Errorf("backlog alert without thresholdCount: err = %v, want one naming thresholdCount", err)
+	}
+}
