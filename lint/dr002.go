@@ -53,15 +53,16 @@ func checkDR002(c *Context) {
 	for _, r := range p.Replication {
 		touched[r.From], touched[r.To] = true, true
 	}
+	standby := standbys(p)
 	for _, id := range plan.Keys(p.Components) {
 		comp := p.Components[id]
 		tier := mostCriticalTier(p, p.ComponentTiers(id))
 		critical := tier != "" && p.Tiers[tier].Level <= 1
 		if rebuilt(comp) {
-			checkRebuild(c, id, comp, tier, critical)
+			checkRebuild(c, id, comp, tier, critical && !standby[id])
 			continue
 		}
-		if touched[id] || isGlobalComponent(comp) || isStandby(p, id) || !critical {
+		if touched[id] || isGlobalComponent(comp) || standby[id] || !critical {
 			continue
 		}
 		if comp.State == "" && !dataStoreKinds[comp.Kind] {
@@ -113,38 +114,41 @@ func rebuilt(comp *plan.Component) bool {
 	return comp.IsStateless() || (comp.State == "" && comp.Rebuild != nil && !dataStoreKinds[comp.Kind])
 }
 
-// isStandby reports whether a component is itself the copy in the standby
-// region: by its role, as the target of a replication path, or as the
-// secondary of a DNS failover. Such a component needs no standby of its own.
-func isStandby(p *plan.Plan, id string) bool {
-	if r := p.Components[id].Role; r == "standby" || r == "replica" {
-		return true
+// standbys returns the components that are themselves the copy in the
+// standby region: by their role, as the target of a replication path, or as
+// the secondary of a DNS failover. Such a component needs no standby of its
+// own.
+func standbys(p *plan.Plan) map[string]bool {
+	out := map[string]bool{}
+	for id, c := range p.Components {
+		if c.Role == "standby" || c.Role == "replica" {
+			out[id] = true
+		}
 	}
 	for _, r := range p.Replication {
-		if r.To == id {
-			return true
-		}
+		out[r.To] = true
 	}
 	for _, d := range p.DNS {
-		if d.Secondary.Component == id {
-			return true
+		if d.Secondary.Component != "" {
+			out[d.Secondary.Component] = true
 		}
 	}
-	return false
+	return out
 }
 
 // rebuilders are the component kinds that recreate others from a stated
 // source: ArgoCD from Git, Terraform from code.
 var rebuilders = map[string]bool{"argocd": true, "terraform": true}
 
-// checkRebuild asks a rebuilt component of a Tier 0/1 service for what a
-// copy would otherwise give: the source it is rebuilt from, and a rebuilder
-// that survives the region it is rebuilt away from.
+// checkRebuild asks a rebuilt component for a rebuilder that is one and, when
+// it serves a Tier 0/1 service and is not itself the standby (critical), for
+// what a copy would otherwise give: the source it is rebuilt from, and a
+// rebuilder that survives the region it is rebuilt away from.
 func checkRebuild(c *Context, id string, comp *plan.Component, tier string, critical bool) {
 	p := c.Plan
 	rb := comp.Rebuild
 	if rb == nil {
-		if critical && !isStandby(p, id) {
+		if critical {
 			c.Report(At("components", id, "state"),
 				"component %q serves %s (Tier %d) and is stateless but states no rebuild: nothing says from what source, or by what, it is recreated in the standby region",
 				id, tier, p.Tiers[tier].Level)

@@ -50,6 +50,9 @@ func TestDR006(t *testing.T) {
 	p = cleanPlan(t)
 	p.Runbooks["spare"] = p.Runbooks["pitr"]
 	wantNone(t, run(t, p, "DR006"))
+	// One listed among a scenario's runbooks does.
+	p.Scenarios["region"].Runbooks = []string{"spare"}
+	wantFinding(t, run(t, p, "DR006"), "runbooks.spare", `runbook "spare" (used by scenario "region") has no runbook-staleness alert`)
 
 	// Thresholds that cannot be derived.
 	p = cleanPlan(t)
