@@ -154,9 +154,9 @@ type Context struct {
 	Now  time.Time
 	// SignedVersion is Options.SignedVersion (may be nil).
 	SignedVersion func(tier, digest string) *plan.Plan
-	rule     *Rule
-	findings []report.Finding
-	regexps  map[string]compiled
+	rule          *Rule
+	findings      []report.Finding
+	regexps       map[string]compiled
 }
 
 // Report records a finding of the running rule at its severity, about the
