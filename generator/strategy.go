@@ -297,10 +297,32 @@ func strategyMonitoring(w *mdWriter, p *plan.Plan) {
 		if t, ok := p.AlertThreshold(id); ok {
 			threshold = t.Human()
 		}
+		if a.Kind == plan.AlertReplicationBacklog {
+			threshold = fmt.Sprintf("> %d late", a.BacklogThreshold())
+		}
 		watches := a.Replication + a.Component + a.Runbook
-		rows = append(rows, []string{id, a.Kind, cell(watches), threshold, dur(a.For), cell(strings.Join(p.AlertTiers(id), ", "))})
+		rows = append(rows, []string{id, a.Kind, cell(watches), threshold, dur(a.For), cell(alertGuards(p, id))})
 	}
-	w.table([]string{"alert", "kind", "watches", "threshold", "for", "guards tiers"}, rows)
+	w.table([]string{"alert", "kind", "watches", "threshold", "for", "guards"}, rows)
+}
+
+// alertGuards says what an alert guards, as lint judges it: the RPO of the
+// tier it names, readiness, or (when it says nothing) the data of the
+// tiers it watches, held to the strictest of their RPOs.
+func alertGuards(p *plan.Plan, id string) string {
+	a := p.Alerts[id]
+	o := p.Objective(id)
+	switch {
+	case a.Guards != nil && a.Guards.Readiness != "":
+		return "readiness: " + a.Guards.Readiness
+	case a.Guards != nil:
+		return a.Guards.Tier + "'s RPO (stated)"
+	case o.Tier != "" && len(p.AlertTiers(id)) == 1:
+		return o.Tier + "'s RPO"
+	case o.Tier != "":
+		return fmt.Sprintf("%s (held to %s's RPO, the strictest)", strings.Join(p.AlertTiers(id), ", "), o.Tier)
+	}
+	return strings.Join(p.AlertTiers(id), ", ")
 }
 
 func strategyGameDays(w *mdWriter, p *plan.Plan, o StrategyOptions) {

@@ -211,6 +211,19 @@ func TestCompareFires(t *testing.T) {
 			[]string{"service removed"}, ""},
 		{"component removed", func(p *plan.Plan) { delete(p.Components, "tooling-db") },
 			[]string{"component removed"}, ""},
+		{"alert guards a tier", func(p *plan.Plan) { p.Alerts["aurora-replication-lag"].Guards = &plan.AlertGuard{Tier: "tier1"} },
+			[]string{"alert.guards added"}, `alert aurora-replication-lag: what it guards set to "the RPO of tier1"`},
+		{"alert guards readiness", func(p *plan.Plan) {
+			p.Alerts["msk-replication-lag"].Guards = &plan.AlertGuard{Readiness: "offsets mirrored"}
+		}, []string{"alert.guards added"}, `what it guards set to "readiness: offsets mirrored"`},
+		{"backlog count", func(p *plan.Plan) {
+			n := int64(5)
+			p.Alerts["msk-replication-lag"].ThresholdCount = &n
+		}, []string{"alert.threshold-count added"}, `threshold (late operations) set to "5"`},
+		{"path carries none", func(p *plan.Plan) { p.Replication["backups-crr"].Carries = []string{} },
+			[]string{"replication.carries added"}, `replication path backups-crr: tiers whose RPO it carries set to "none"`},
+		{"metric period", func(p *plan.Plan) { p.Replication["aurora-global"].Metric.Period = dur("1m") },
+			[]string{"replication.metric-period added"}, "metric period set to 60 s"},
 		{"standby capacity", func(p *plan.Plan) { p.Components["eks-usw2"].Capacity.PercentOfPrimary = 60 },
 			[]string{"component.capacity increased"}, "standby capacity increased from 30% of primary to 60% of primary"},
 		{"standby region", func(p *plan.Plan) { p.Components["db-standby"].Region = "eu-west-1" },

@@ -3,6 +3,8 @@ package plandiff
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/drplan/drplan/plan"
@@ -166,6 +168,8 @@ func (c *comparer) architecture() {
 		c.duration("replication.expected-lag", path+".expectedLag", subject, "expected lag", a.ExpectedLag, b.ExpectedLag, false)
 		c.duration("replication.interval", path+".interval", subject, "interval", a.Interval, b.Interval, true)
 		c.text("replication.metric", path+".metric", subject, "metric", metricName(a.Metric), metricName(b.Metric))
+		c.duration("replication.metric-period", path+".metric.period", subject, "metric period", metricPeriod(a.Metric), metricPeriod(b.Metric), false)
+		c.text("replication.carries", path+".carries", subject, "tiers whose RPO it carries", carriesText(a.Carries), carriesText(b.Carries))
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 	for _, id := range keys(c.base.DNS, c.head.DNS) {
@@ -328,6 +332,42 @@ func metricName(m *plan.Metric) string {
 	return m.Name
 }
 
+func metricPeriod(m *plan.Metric) *plan.Duration {
+	if m == nil {
+		return nil
+	}
+	return m.Period
+}
+
+// carriesText is a path's stated tiers: "" when unstated (inferred),
+// "none" for a path that carries no tier's RPO.
+func carriesText(tiers []string) string {
+	switch {
+	case tiers == nil:
+		return ""
+	case len(tiers) == 0:
+		return "none"
+	}
+	return strings.Join(slices.Sorted(slices.Values(tiers)), ", ")
+}
+
+func guardText(g *plan.AlertGuard) string {
+	switch {
+	case g == nil:
+		return ""
+	case g.Tier != "":
+		return "the RPO of " + g.Tier
+	}
+	return "readiness: " + g.Readiness
+}
+
+func countText(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*n, 10)
+}
+
 func dnsTarget(t plan.DNSTarget) string {
 	return strings.TrimSpace(t.Target + " (" + t.Region + ")")
 }
@@ -439,7 +479,10 @@ func (c *comparer) monitoring() {
 		}
 		c.duration("alert.threshold", path+".threshold", subject, field, pa, pb, true)
 		c.duration("alert.for", path+".for", subject, "hold time (for)", a.For, b.For, true)
+		c.text("alert.guards", path+".guards", subject, "what it guards", guardText(a.Guards), guardText(b.Guards))
+		c.text("alert.threshold-count", path+".thresholdCount", subject, "threshold (late operations)", countText(a.ThresholdCount), countText(b.ThresholdCount))
 		c.text("alert.metric", path+".metric", subject, "metric", metricName(a.Metric), metricName(b.Metric))
+		c.duration("alert.metric-period", path+".metric.period", subject, "metric period", metricPeriod(a.Metric), metricPeriod(b.Metric), false)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 }

@@ -16,8 +16,9 @@
 // with those labels and with:
 //
 //   - plan: the plan's name;
-//   - tier: the tier it guards whose RPO is strictest (lag, backup
-//     freshness), or else the most critical tier it guards: for a runbook,
+//   - tier: the tier whose RPO it guards (lag, backlog, backup freshness:
+//     the one it names in guards, or else the strictest of its path's or
+//     component's), or else the most critical tier it watches: for a runbook,
 //     of the tiers it names and those of the scenarios it answers; for a
 //     standby no service runs on yet, of the tiers of the plan's failover
 //     scenario. Omitted when it guards none;
@@ -71,6 +72,10 @@
 //     aws_backup_recovery_point_creation_timestamp_seconds{backup_vault_name}
 //     (no CloudWatch metric gives the newest recovery point's time; export
 //     it, e.g. from the Backup API by a job that pushes it).
+//   - replication backlog (a count of late operations, compared with the
+//     alert's thresholdCount, 0 when it states none) of an s3-crr path:
+//     aws_s3_operations_failed_replication_sum (OperationsFailedReplication),
+//     source_bucket and destination_bucket; no default for other mechanisms.
 //   - runbook staleness: drplan_drill_last_success_timestamp_seconds{plan,
 //     runbook}, which `drplan run` pushes after a successful drill.
 //   - standby capacity: drplan_standby_capacity_percent{plan, component}, the
@@ -232,19 +237,13 @@ func (g *gen) rule(id string) (*rule, error) {
 		if !ok {
 			return nil, fail("no threshold: it states none, and none of the tiers it guards (%s) states an RPO (lint DR006 reports it)", g.tierList(g.p.AlertTiers(id), false))
 		}
-		tiers = g.p.AlertTiers(id)
-		rpo, rpoTier, hasRPO := g.p.StrictestRPO(tiers)
-		tier = first(tiers)
-		if hasRPO {
-			tier = rpoTier
-			r.annotations["rpo"] = rpo.String()
-		}
+		tiers, tier = g.guarded(id)
 		threshold = d.String()
 		origin := "set in the plan"
 		if a.Threshold == nil {
-			origin = fmt.Sprintf("the RPO of %s", rpoTier)
+			origin = fmt.Sprintf("the RPO of %s", tier)
 		}
-		guards = fmt.Sprintf("It guards the data of %s; the threshold is %s.", g.tierList(tiers, true), origin)
+		guards = g.guardsText(id, tiers) + "; the threshold is " + origin + "."
 
 		m, err := g.metric(a)
 		if err != nil {
@@ -255,42 +254,33 @@ func (g *gen) rule(id string) (*rule, error) {
 		if a.Kind == plan.AlertReplicationLag {
 			r.shape = above
 			what = fmt.Sprintf("Replication lag on %s %s above %s%s.", g.pathText(a.Replication), isOrHasBeen(r.forDur), d.Human(), forText(r.forDur))
-			runbook, _ = g.scenarioRunbook(tiers, "failover")
+			runbook, _ = g.scenarioRunbook(g.p.AlertScope(id), "failover")
 		} else {
 			r.shape = ageAbove
 			if strings.Contains(m.Name, "timestamp") {
 				r.shape = olderThan
 			}
 			what = fmt.Sprintf("The newest recovery point of %s %s older than %s, or missing%s.", g.componentText(a.Component), isOrHasBeen(r.forDur), d.Human(), strings.Replace(forText(r.forDur), " for", ", for", 1))
-			runbook, _ = g.scenarioRunbook(tiers, "restore", "isolate-and-restore")
+			runbook, _ = g.scenarioRunbook(g.p.AlertScope(id), "restore", "isolate-and-restore")
 		}
 
 	case plan.AlertReplicationBacklog:
-		// A count of objects or operations that missed replication (S3
-		// RTC's OperationsFailedReplication), not a lag: it has no
-		// duration to derive from an RPO, so the plan states the count.
+		// A count of late objects or operations, not an age.
+		n := a.BacklogThreshold()
+		tiers, tier = g.guarded(id)
+		threshold = strconv.FormatInt(n, 10)
+		origin := "set in the plan"
 		if a.ThresholdCount == nil {
-			return nil, fail("no threshold: a replication-backlog alert states thresholdCount (the number of late objects that fires it)")
+			origin = "any late operation (the plan states no thresholdCount)"
 		}
-		tiers = g.p.AlertTiers(id)
-		if gd := a.Guards; gd != nil && gd.Tier != "" {
-			tiers = []string{gd.Tier}
-		}
-		tier = first(tiers)
-		threshold = strconv.FormatInt(*a.ThresholdCount, 10)
-		m, err := g.backlogMetric(a)
+		guards = g.guardsText(id, tiers) + "; the threshold is " + origin + "."
+		m, err := g.metric(a)
 		if err != nil {
 			return nil, fail("%v", err)
 		}
-		r.metric, r.shape, r.threshold = m, above, float64(*a.ThresholdCount)
-		what = fmt.Sprintf("More than %s objects or operations on %s %s missed replication%s.", threshold, g.pathText(a.Replication), isOrHasBeen(r.forDur), forText(r.forDur))
-		switch gd := a.Guards; {
-		case gd != nil && gd.Readiness != "":
-			guards = "It guards readiness: " + gd.Readiness + "."
-		case len(tiers) > 0:
-			guards = fmt.Sprintf("It guards the data of %s.", g.tierList(tiers, true))
-		}
-		runbook, _ = g.scenarioRunbook(tiers, "failover")
+		r.metric, r.shape, r.threshold = m, above, float64(n)
+		what = fmt.Sprintf("Replication on %s %s more than %s late operations%s.", g.pathText(a.Replication), hasOrHasHad(r.forDur), threshold, forText(r.forDur))
+		runbook, _ = g.scenarioRunbook(g.p.AlertScope(id), "failover")
 
 	case plan.AlertRunbookStaleness:
 		if a.Runbook == "" {
@@ -352,7 +342,7 @@ func (g *gen) rule(id string) (*rule, error) {
 		serves := "It serves %s."
 		if sc := g.failoverScenario(); len(tiers) == 0 && sc != "" {
 			tiers = g.sortTiers(g.p.Scenarios[sc].Tiers)
-			runbook = g.runbookFor(g.p.Scenarios[sc], tiers)
+			runbook = g.p.Scenarios[sc].Runbook
 			serves = "It takes over %s in a failover (scenario " + sc + ")."
 		}
 		tier = first(tiers)
@@ -386,6 +376,9 @@ func (g *gen) rule(id string) (*rule, error) {
 	if tier != "" {
 		r.labels["tier"] = tier
 	}
+	if o := g.p.Objective(id); o.Tier != "" && g.p.Tiers[o.Tier] != nil && g.p.Tiers[o.Tier].RPO != nil && (a.Kind == plan.AlertReplicationLag || a.Kind == plan.AlertBackupFreshness || a.Kind == plan.AlertReplicationBacklog) {
+		r.annotations["rpo"] = o.RPO.String()
+	}
 	r.annotations["summary"] = a.Title
 	if a.Title == "" {
 		r.annotations["summary"] = fmt.Sprintf("%s alert %s of plan %s", a.Kind, id, g.p.Name)
@@ -418,6 +411,24 @@ func (g *gen) metric(a *plan.Alert) (plan.Metric, error) {
 	path := g.p.Replication[a.Replication]
 	if path == nil {
 		return plan.Metric{}, fmt.Errorf("no metric: give the alert one, or a replication path that has one")
+	}
+	if a.Kind == plan.AlertReplicationBacklog {
+		// The path's metric is its lag; a backlog is another series.
+		if path.Mechanism != "s3-crr" {
+			return plan.Metric{}, fmt.Errorf("no metric: drplan knows a default backlog metric for s3-crr only; give the alert one")
+		}
+		m := plan.Metric{Name: "aws_s3_operations_failed_replication_sum"}
+		labels := map[string]string{}
+		if c := g.p.Components[path.From]; c != nil && c.AWS != nil && c.AWS.Bucket != "" {
+			labels["source_bucket"] = c.AWS.Bucket
+		}
+		if c := g.p.Components[path.To]; c != nil && c.AWS != nil && c.AWS.Bucket != "" {
+			labels["destination_bucket"] = c.AWS.Bucket
+		}
+		if len(labels) > 0 {
+			m.Labels = labels
+		}
+		return m, nil
 	}
 	if path.Metric != nil {
 		return *path.Metric, nil
@@ -459,29 +470,6 @@ func (g *gen) metric(a *plan.Alert) (plan.Metric, error) {
 	default:
 		return plan.Metric{}, fmt.Errorf("no metric: replication path %q (%s) has none and drplan knows no default for %s; give the path or the alert a metric",
 			a.Replication, path.Mechanism, path.Mechanism)
-	}
-	if len(labels) > 0 {
-		m.Labels = labels
-	}
-	return m, nil
-}
-
-// backlogMetric is the series a replication-backlog alert counts: the
-// alert's own, or S3 RTC's failed-replication count for an s3-crr path.
-func (g *gen) backlogMetric(a *plan.Alert) (plan.Metric, error) {
-	if a.Metric != nil {
-		return *a.Metric, nil
-	}
-	path := g.p.Replication[a.Replication]
-	if path == nil || path.Mechanism != "s3-crr" {
-		return plan.Metric{}, fmt.Errorf("no metric: give the alert one (a default exists for s3-crr paths only)")
-	}
-	m := plan.Metric{Name: "aws_s3_operations_failed_replication_sum"}
-	labels := map[string]string{}
-	for k, id := range map[string]string{"source_bucket": path.From, "destination_bucket": path.To} {
-		if c := g.p.Components[id]; c != nil && c.AWS != nil && c.AWS.Bucket != "" {
-			labels[k] = c.AWS.Bucket
-		}
 	}
 	if len(labels) > 0 {
 		m.Labels = labels
@@ -533,11 +521,11 @@ func (g *gen) scenarioRunbook(tiers []string, responses ...string) (runbook, sce
 	fallback := ""
 	for _, id := range plan.Keys(g.p.Scenarios) {
 		s := g.p.Scenarios[id]
-		if !s.InScope || len(s.RunbookIDs()) == 0 || !slices.ContainsFunc(s.Tiers, func(t string) bool { return slices.Contains(tiers, t) }) {
+		if !s.InScope || s.Runbook == "" || !slices.ContainsFunc(s.Tiers, func(t string) bool { return slices.Contains(tiers, t) }) {
 			continue
 		}
 		if slices.Contains(responses, s.Response) {
-			return g.runbookFor(s, tiers), id
+			return s.Runbook, id
 		}
 		if fallback == "" {
 			fallback = id
@@ -546,29 +534,14 @@ func (g *gen) scenarioRunbook(tiers []string, responses ...string) (runbook, sce
 	if fallback == "" {
 		return "", ""
 	}
-	return g.runbookFor(g.p.Scenarios[fallback], tiers), fallback
-}
-
-// runbookFor is the runbook of scenario s an alert about tiers links to:
-// of several, the first that restores one of them.
-func (g *gen) runbookFor(s *plan.Scenario, tiers []string) string {
-	ids := s.RunbookIDs()
-	for _, id := range ids {
-		if slices.ContainsFunc(g.p.RunbookTiers(id), func(t string) bool { return slices.Contains(tiers, t) }) {
-			return id
-		}
-	}
-	if len(ids) == 0 {
-		return ""
-	}
-	return ids[0]
+	return g.p.Scenarios[fallback].Runbook, fallback
 }
 
 // failoverScenario is the first in-scope scenario that fails over with a
 // runbook: what a standby no service depends on directly is there for.
 func (g *gen) failoverScenario() string {
 	for _, id := range plan.Keys(g.p.Scenarios) {
-		if s := g.p.Scenarios[id]; s.InScope && len(s.RunbookIDs()) > 0 && s.Response == "failover" {
+		if s := g.p.Scenarios[id]; s.InScope && s.Runbook != "" && s.Response == "failover" {
 			return id
 		}
 	}
@@ -638,6 +611,36 @@ func (g *gen) componentText(id string) string {
 		return id
 	}
 	return fmt.Sprintf("%s (%s)", id, strings.Join(parts, ", "))
+}
+
+// guarded returns the tiers whose RPO alert id guards and the tier it is
+// labelled with: the one whose RPO it is held to (plan.Objective), or else
+// the most critical of those its path or component carries.
+func (g *gen) guarded(id string) (tiers []string, tier string) {
+	tiers = g.p.AlertTiers(id)
+	if o := g.p.Objective(id); o.Tier != "" {
+		return tiers, o.Tier
+	}
+	return tiers, first(g.p.AlertScope(id))
+}
+
+// guardsText says what an alert guards, for its description.
+func (g *gen) guardsText(id string, tiers []string) string {
+	a := g.p.Alerts[id]
+	switch {
+	case a.Guards != nil && a.Guards.Readiness != "":
+		return "It guards readiness, no RPO: " + strings.TrimSuffix(a.Guards.Readiness, ".")
+	case a.Guards != nil:
+		return fmt.Sprintf("It guards the RPO of %s, as the plan states", g.tierList(tiers, true))
+	}
+	return fmt.Sprintf("It guards the data of %s", g.tierList(tiers, true))
+}
+
+func hasOrHasHad(forDur time.Duration) string {
+	if forDur > 0 {
+		return "has had"
+	}
+	return "has"
 }
 
 func isOrHasBeen(forDur time.Duration) string {

@@ -166,23 +166,6 @@ func TestParseBack(t *testing.T) {
 	}
 }
 
-// Of the runbooks answering a scenario, an alert links the one that
-// restores its tier, not merely the first listed.
-func TestRunbookOfSeveral(t *testing.T) {
-	p := loadOrderFlow(t)
-	s := p.Scenarios["region-failure"]
-	s.Runbooks, s.Runbook = []string{"pitr-restore", s.Runbook}, ""
-	rules := map[string]promRule{}
-	for _, g := range parseRules(t, render(t, p)[RulesFile]).Groups {
-		for _, r := range g.Rules {
-			rules[r.Alert] = r
-		}
-	}
-	if got := rules["aurora-replication-lag"].Annotations["runbook_url"]; got != "../runbooks/region-failover.md" {
-		t.Errorf("aurora lag links %q, want the region-failover runbook that restores tier0", got)
-	}
-}
-
 // TestThresholdFollowsPlan changes RPOs in the loaded plan: thresholds that
 // the plan does not state follow them, in the metric's unit.
 func TestThresholdFollowsPlan(t *testing.T) {
@@ -407,33 +390,48 @@ func promtool(t *testing.T, files map[string][]byte) {
 	}
 }
 
-// TestReplicationBacklog: a backlog alert counts late objects against its
-// thresholdCount (CareSlot's S3 RTC failed-replication alerts), and the
-// rules promtool checks fire above the count and not at it.
-func TestReplicationBacklog(t *testing.T) {
-	p, err := schema.Load("../../plans/careslot")
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestGuardsAndBacklog: an alert that names the tier it guards is labelled
+// and annotated with that tier's RPO, a readiness alert with none, and a
+// replication-backlog alert compares a count; promtool proves each fires
+// past its threshold and not at it.
+func TestGuardsAndBacklog(t *testing.T) {
+	t.Parallel()
+	p := loadOrderFlow(t)
+	p.Alerts["aurora-replication-lag"].Guards = &plan.AlertGuard{Tier: "tier1"}
+	p.Alerts["msk-replication-lag"].Guards = &plan.AlertGuard{Readiness: "standby consumers can start from mirrored offsets"}
+	three := int64(3)
+	p.Alerts["backups-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Title: "Backup objects failing to replicate",
+		Replication: "backups-crr", ThresholdCount: &three, For: &plan.Duration{Duration: 5 * time.Minute}}
+	p.Alerts["notebooks-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Replication: "notebooks-crr", Guards: &plan.AlertGuard{Tier: "tier3"}}
 	files := render(t, p)
-	rf := parseRules(t, files[RulesFile])
-	var expr string
-	for _, g := range rf.Groups {
-		for _, r := range g.Rules {
-			if r.Alert == "docs-crr-failed" {
-				expr = r.Expr
-			}
+	rules := map[string]promRule{}
+	for _, grp := range parseRules(t, files[RulesFile]).Groups {
+		for _, r := range grp.Rules {
+			rules[r.Alert] = r
 		}
 	}
-	want := `max by (destination_bucket, source_bucket) (aws_s3_operations_failed_replication_sum{destination_bucket="careslot-documents-apse4", source_bucket="careslot-documents-apse2"}) > 1`
-	if expr != want {
-		t.Errorf("docs-crr-failed expr = %q, want %q", expr, want)
+	aurora := rules["aurora-replication-lag"]
+	if aurora.Labels["tier"] != "tier1" || aurora.Annotations["rpo"] != "30s" ||
+		!strings.Contains(aurora.Annotations["description"], "It guards the RPO of tier1 (RPO 30 s), as the plan states") {
+		t.Errorf("aurora: labels %v, annotations %v", aurora.Labels, aurora.Annotations)
+	}
+	msk := rules["msk-replication-lag"]
+	if _, ok := msk.Annotations["rpo"]; ok || !strings.Contains(msk.Annotations["description"], "It guards readiness, no RPO: standby consumers can start from mirrored offsets") {
+		t.Errorf("msk: annotations %v", msk.Annotations)
+	}
+	late := rules["backups-late"]
+	want := `max by (destination_bucket, source_bucket) (aws_s3_operations_failed_replication_sum{destination_bucket="orderflow-dr-backups-usw2", source_bucket="orderflow-backups-use1"}) > 3`
+	if late.Expr != want || late.For != "5m" || late.Annotations["threshold"] != "3" {
+		t.Errorf("backups-late: expr %q for %q threshold %q, want %q", late.Expr, late.For, late.Annotations["threshold"], want)
+	}
+	if nb := rules["notebooks-late"]; !strings.HasSuffix(nb.Expr, " > 0") || nb.Labels["tier"] != "tier3" || nb.Annotations["rpo"] != "1h" {
+		t.Errorf("notebooks-late: %+v", nb)
 	}
 	promtool(t, files)
 
-	// Without a count there is nothing to compare with.
-	p.Alerts["docs-crr-failed"].ThresholdCount = nil
-	if _, err := Files(p, Options{}); err == nil || !strings.Contains(err.Error(), "thresholdCount") {
-		t.Errorf("backlog alert without thresholdCount: err = %v, want one naming thresholdCount", err)
+	// No default backlog metric for other mechanisms: an error naming it.
+	p.Alerts["aurora-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Replication: "aurora-global"}
+	if _, err := Files(p, Options{}); err == nil || !strings.Contains(err.Error(), `alert "aurora-late" (replication-backlog): no metric`) {
+		t.Errorf("Files error = %v", err)
 	}
 }
