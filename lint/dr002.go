@@ -3,6 +3,7 @@ package lint
 import (
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/report"
+	"slices"
 )
 
 func init() {
@@ -22,7 +23,8 @@ func init() {
 			"of its own.",
 		Remediation: "Declare regions (primary and standby), components, a dns failover record pair with its " +
 			"health check, and promotion.components (what is made primary in a failover). Give every " +
-			"asynchronous replication path its expectedLag and every backup-copy path its interval. For a " +
+			"asynchronous replication path its expectedLag and every backup-copy path its interval (a " +
+			"convenience copy, `carries: []`, that no restore reads from needs neither). For a " +
 			"Tier 0/1 component without a replication path, add the path that copies its data or state to " +
 			"the standby; if it holds no data, state `state: \"stateless\"` and its `rebuild` (method, source, and " +
 			"`by` naming the argocd or terraform component that performs it, run from outside the primary region).",
@@ -79,8 +81,15 @@ func checkDR002(c *Context) {
 
 	for _, id := range plan.Keys(p.Replication) {
 		r := p.Replication[id]
+		// A convenience copy (carries: []) that no restore reads from bounds
+		// no objective, so how far behind it runs loses nothing the plan
+		// promised: its lag or interval is not asked for.
+		bounds := r.Carries == nil || len(r.Carries) > 0 || isRestoreSource(p, r.To)
 		switch r.Mode {
 		case plan.ModeAsync:
+			if r.ExpectedLag == nil && !bounds {
+				continue
+			}
 			if r.ExpectedLag == nil {
 				c.Report(At("replication", id, "expectedLag"),
 					"replication path %q is asynchronous but states no expectedLag: the data it can lose in a failover is unknown", id)
@@ -89,6 +98,9 @@ func checkDR002(c *Context) {
 					"replication path %q is asynchronous but states an expectedLag of %s: an asynchronous path always lags", id, r.ExpectedLag)
 			}
 		case plan.ModeBackupCopy:
+			if r.Interval == nil && !bounds {
+				continue
+			}
 			if r.Interval == nil {
 				c.Report(At("replication", id, "interval"),
 					"replication path %q is a backup copy but states no interval: the data it can lose is unknown", id)
@@ -188,4 +200,15 @@ func mostCriticalTier(p *plan.Plan, tiers []string) string {
 		}
 	}
 	return best
+}
+
+// isRestoreSource reports whether an in-scope scenario restores from
+// component id: the path that fills it bounds that scenario's RPO.
+func isRestoreSource(p *plan.Plan, id string) bool {
+	for _, s := range p.Scenarios {
+		if s.InScope && slices.Contains(s.RestoreFrom, id) {
+			return true
+		}
+	}
+	return false
 }

@@ -144,6 +144,28 @@ func TestDR002(t *testing.T) {
 	wantFinding(t, run(t, p, "DR002"), "replication.db-backups.interval",
 		`replication path "db-backups" is a backup copy with an interval of 0s`)
 
+	// A convenience copy that carries no tier and that no restore reads
+	// from loses nothing the plan promised: its lag is not asked for.
+	p = cleanPlan(t)
+	p.Replication["db-cross-region"].ExpectedLag = nil
+	p.Replication["db-cross-region"].Carries = []string{}
+	wantNone(t, run(t, p, "DR002"))
+
+	// ... unless a restore reads from it: then its delay bounds the
+	// scenario's RPO.
+	p = cleanPlan(t)
+	p.Replication["db-backups"].Interval = nil
+	p.Replication["db-backups"].Carries = []string{}
+	wantFinding(t, run(t, p, "DR002"), "replication.db-backups.interval",
+		`replication path "db-backups" is a backup copy but states no interval`)
+
+	// A stated lag of 0 is wrong whatever the path carries.
+	p = cleanPlan(t)
+	p.Replication["db-cross-region"].ExpectedLag = &plan.Duration{}
+	p.Replication["db-cross-region"].Carries = []string{}
+	wantFinding(t, run(t, p, "DR002"), "replication.db-cross-region.expectedLag",
+		`replication path "db-cross-region" is asynchronous but states an expectedLag of 0s`)
+
 	// A synchronous path needs neither.
 	p = cleanPlan(t)
 	p.Replication["db-cross-region"].Mode = plan.ModeSync

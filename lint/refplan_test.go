@@ -116,9 +116,10 @@ var plants = []plant{
 	{name: "no corruption scenario with a restore of its own", rule: "DR005", file: "scenarios.cue",
 		old: `class:   "data-corruption"`, new: `class:   "dependency-outage"`, also: []string{"DR003"}},
 	// Tier 1's own alert turned into a second Tier 0 alert: the path is
-	// still watched, but nothing guards Tier 1's RPO any more.
+	// still watched, but nothing guards Tier 1's RPO any more, and the
+	// alert's 2-minute threshold is now judged against Tier 0's RPO (DR106).
 	{name: "a tier whose RPO no alert guards", rule: "DR006", file: "monitoring.cue",
-		old: `guards: tier: "tier1"`, new: `guards: tier: "tier0"`},
+		old: `guards: tier: "tier1"`, new: `guards: tier: "tier0"`, also: []string{"DR106"}},
 	{name: "a scenario's runbook without a staleness alert", rule: "DR006", file: "monitoring.cue",
 		old: `runbook:  "core-failover"`, new: `runbook:  "messaging-failover"`},
 	{name: "Tier 0 drilled less than quarterly", rule: "DR007", file: "gamedays.cue",
