@@ -29,8 +29,14 @@ func CommsFacts(p *plan.Plan, scenarioID string) map[string]string {
 	}
 	facts["scenario"] = s.Title
 	tiers := s.Tiers
-	if len(tiers) == 0 && s.Runbook != "" {
-		tiers = p.RunbookTiers(s.Runbook)
+	if len(tiers) == 0 {
+		for _, rb := range s.RunbookIDs() {
+			for _, t := range p.RunbookTiers(rb) {
+				if !slices.Contains(tiers, t) {
+					tiers = append(tiers, t)
+				}
+			}
+		}
 	}
 	var names, services []string
 	for _, t := range tiers {

@@ -132,6 +132,17 @@ func TestRunbookMarkdownOrderFlow(t *testing.T) {
 			t.Errorf("region-failover.md lacks %q", want)
 		}
 	}
+	// A standing approval is shown with the gate it passes.
+	d, _ := plan.ParseDate("2026-11-01")
+	for _, s := range p.Runbooks["region-failover"].Steps {
+		if s.Approval != nil {
+			s.Approval.Standing = &plan.StandingApproval{ApprovedBy: "VP Engineering", Date: d, Reference: "CAB-118"}
+			break
+		}
+	}
+	if got := string(RunbookMarkdown(p, "region-failover")); !strings.Contains(got, "> Standing approval for automated runs: VP Engineering on 2026-11-01 (CAB-118). `drplan run --yes` passes this gate while it is in force; an attended run still asks.") {
+		t.Errorf("region-failover.md does not show the standing approval")
+	}
 }
 
 func TestRunbookMarkdownEscapes(t *testing.T) {
@@ -176,6 +187,18 @@ func TestStrategyOrderFlow(t *testing.T) {
 	p.Tiers["tier0"].RTO = &d
 	if !bytes.Contains(StrategyMarkdown(p, o), []byte("| tier0 | CFO | Helen Okafor | 2026-10-09 | **stale**")) {
 		t.Error("stale sign-off not shown")
+	}
+	// A scenario answered by several runbooks links each of them.
+	p.Scenarios["data-corruption"].Runbooks = []string{"ransomware-restore"}
+	md = StrategyMarkdown(p, o)
+	for _, want := range []string{
+		"| [pitr-restore](runbooks/pitr-restore.md), [ransomware-restore](runbooks/ransomware-restore.md) |",
+		"Runbooks: [pitr-restore](runbooks/pitr-restore.md), [ransomware-restore](runbooks/ransomware-restore.md).",
+		"Answers: data-corruption, ransomware.",
+	} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("strategy.md lacks %q", want)
+		}
 	}
 }
 

@@ -83,7 +83,12 @@ func RunbookMarkdown(p *plan.Plan, id string) []byte {
 		}
 		b.WriteString(strings.Join(meta, " · ") + "\n\n")
 		if s.Approval != nil {
-			fmt.Fprintf(&b, "> **Approval gate.** Wait for the go-ahead of the %s: %s\n\n", inline(s.Approval.Role), inline(s.Approval.Reason))
+			fmt.Fprintf(&b, "> **Approval gate.** Wait for the go-ahead of the %s: %s\n", inline(s.Approval.Role), inline(s.Approval.Reason))
+			if st := s.Approval.Standing; st != nil {
+				// The runner decides on the day whether it is still in force.
+				fmt.Fprintf(&b, ">\n> Standing approval for automated runs: %s. `drplan run --yes` passes this gate while it is in force; an attended run still asks.\n", inline(st.String()))
+			}
+			b.WriteString("\n")
 		}
 		if s.Command != "" {
 			b.WriteString(codeBlock("sh", s.Command, ""))

@@ -164,6 +164,27 @@ func strategyArchitecture(w *mdWriter, p *plan.Plan, o StrategyOptions) {
 	if len(crows) > 0 {
 		w.f("### Components\n\n")
 		w.table([]string{"component", "kind", "region", "role", "tiers"}, crows)
+		// What is rebuilt rather than copied: the source it comes back from.
+		rebuilt := false
+		for _, id := range plan.Keys(p.Components) {
+			c := p.Components[id]
+			rb := c.Rebuild
+			if rb == nil {
+				continue
+			}
+			rebuilt = true
+			by, what := "", "is rebuilt"
+			if rb.By != "" {
+				by = " by `" + rb.By + "`"
+			}
+			if c.IsStateless() {
+				what = "holds no data of its own: it is rebuilt"
+			}
+			w.f("- `%s` %s%s (%s) from %s.\n", id, what, by, rb.Method, inline(rb.Source))
+		}
+		if rebuilt {
+			w.f("\n")
+		}
 	}
 	var prows [][]string
 	for _, id := range plan.Keys(p.Replication) {
@@ -210,12 +231,21 @@ func strategyScope(w *mdWriter, p *plan.Plan) {
 			scope = "in"
 		}
 		rb := "—"
-		if s.Runbook != "" {
-			rb = fmt.Sprintf("[%s](runbooks/%s.md)", s.Runbook, s.Runbook)
+		if ids := s.RunbookIDs(); len(ids) > 0 {
+			rb = runbookLinks(ids)
 		}
 		rows = append(rows, []string{fmt.Sprintf("%s (%s)", cell(s.Title), s.Class), scope, cell(s.Response), rb, dur(s.RTO), cell(s.Reason)})
 	}
 	w.table([]string{"scenario", "scope", "response", "runbook", "own RTO", "reason"}, rows)
+}
+
+// runbookLinks links each runbook's page: "[a](runbooks/a.md), [b](runbooks/b.md)".
+func runbookLinks(ids []string) string {
+	links := make([]string, len(ids))
+	for i, id := range ids {
+		links[i] = fmt.Sprintf("[%s](runbooks/%s.md)", id, id)
+	}
+	return strings.Join(links, ", ")
 }
 
 func strategyRunbooks(w *mdWriter, p *plan.Plan) {
@@ -227,7 +257,7 @@ func strategyRunbooks(w *mdWriter, p *plan.Plan) {
 			inline(rb.Title), id, len(rb.Steps), plan.Duration{Duration: total}.Human(), plan.Duration{Duration: rb.Waits()}.Human())
 		var used []string
 		for _, sid := range plan.Keys(p.Scenarios) {
-			if p.Scenarios[sid].Runbook == id {
+			if slices.Contains(p.Scenarios[sid].RunbookIDs(), id) {
 				used = append(used, sid)
 			}
 		}
@@ -243,8 +273,12 @@ func strategyRunbooks(w *mdWriter, p *plan.Plan) {
 		if s.Class == plan.ClassDataCorruption && s.InScope {
 			found = true
 			w.f("Scenario %s is answered by %s, not by region failover: a replica faithfully copies corruption.", sid, cell(s.Response))
-			if s.Runbook != "" {
-				w.f(" Runbook: [%s](runbooks/%s.md).", s.Runbook, s.Runbook)
+			switch ids := s.RunbookIDs(); len(ids) {
+			case 0:
+			case 1:
+				w.f(" Runbook: %s.", runbookLinks(ids))
+			default:
+				w.f(" Runbooks: %s.", runbookLinks(ids))
 			}
 			w.f("\n\n")
 		}
@@ -263,10 +297,32 @@ func strategyMonitoring(w *mdWriter, p *plan.Plan) {
 		if t, ok := p.AlertThreshold(id); ok {
 			threshold = t.Human()
 		}
+		if a.Kind == plan.AlertReplicationBacklog {
+			threshold = fmt.Sprintf("> %d late", a.BacklogThreshold())
+		}
 		watches := a.Replication + a.Component + a.Runbook
-		rows = append(rows, []string{id, a.Kind, cell(watches), threshold, dur(a.For), cell(strings.Join(p.AlertTiers(id), ", "))})
+		rows = append(rows, []string{id, a.Kind, cell(watches), threshold, dur(a.For), cell(alertGuards(p, id))})
 	}
-	w.table([]string{"alert", "kind", "watches", "threshold", "for", "guards tiers"}, rows)
+	w.table([]string{"alert", "kind", "watches", "threshold", "for", "guards"}, rows)
+}
+
+// alertGuards says what an alert guards, as lint judges it: the RPO of the
+// tier it names, readiness, or (when it says nothing) the data of the
+// tiers it watches, held to the strictest of their RPOs.
+func alertGuards(p *plan.Plan, id string) string {
+	a := p.Alerts[id]
+	o := p.Objective(id)
+	switch {
+	case a.Guards != nil && a.Guards.Readiness != "":
+		return "readiness: " + a.Guards.Readiness
+	case a.Guards != nil:
+		return a.Guards.Tier + "'s RPO (stated)"
+	case o.Tier != "" && len(p.AlertTiers(id)) == 1:
+		return o.Tier + "'s RPO"
+	case o.Tier != "":
+		return fmt.Sprintf("%s (held to %s's RPO, the strictest)", strings.Join(p.AlertTiers(id), ", "), o.Tier)
+	}
+	return strings.Join(p.AlertTiers(id), ", ")
 }
 
 func strategyGameDays(w *mdWriter, p *plan.Plan, o StrategyOptions) {

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/drplan/drplan/plan"
@@ -78,9 +80,21 @@ func checkDR001(c *Context) {
 				// on it; but a stale approval still claims too much.
 				sev = report.Warning
 			}
+			var changed []string
+			if c.SignedVersion != nil {
+				if old := c.SignedVersion(id, s.Digest); old != nil {
+					changed = tierChanges(old, p, id)
+				}
+			}
+			if len(changed) == 0 {
+				c.ReportAs(sev, At("tiers", id, "signoff", "given", latest, "digest"),
+					"sign-off by %s (%s, %s) approved other objectives: RTO, RPO, strategy or services of %s changed since",
+					s.Role, s.Name, s.Date, id)
+				continue
+			}
 			c.ReportAs(sev, At("tiers", id, "signoff", "given", latest, "digest"),
-				"sign-off by %s (%s, %s) approved other objectives: RTO, RPO, strategy or services of %s changed since",
-				s.Role, s.Name, s.Date, id)
+				"sign-off by %s (%s, %s) approved other objectives: since the version of the plan it signed, %s's %s",
+				s.Role, s.Name, s.Date, id, andList(changed))
 		}
 	}
 }
@@ -141,4 +155,58 @@ func containsRole(roles []string, role string) bool {
 // the same role.
 func sameRole(a, b string) bool {
 	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+}
+
+// tierChanges names what changed in tier id between the signed version of
+// the plan and the current one, among the facts its digest covers: "RTO 15
+// min → 10 min", "services added: search".
+func tierChanges(old, cur *plan.Plan, id string) []string {
+	a, b := old.Tiers[id], cur.Tiers[id]
+	if a == nil || b == nil {
+		return nil
+	}
+	var out []string
+	dur := func(d *plan.Duration) string {
+		if d == nil {
+			return "none"
+		}
+		return d.Human()
+	}
+	for _, o := range []struct {
+		name string
+		a, b *plan.Duration
+	}{{"RTO", a.RTO, b.RTO}, {"RPO", a.RPO, b.RPO}} {
+		if (o.a == nil) != (o.b == nil) || (o.a != nil && o.a.Duration != o.b.Duration) {
+			out = append(out, fmt.Sprintf("%s %s → %s", o.name, dur(o.a), dur(o.b)))
+		}
+	}
+	if a.Strategy != b.Strategy {
+		out = append(out, fmt.Sprintf("strategy %s → %s", orNone(a.Strategy), orNone(b.Strategy)))
+	}
+	was, now := old.TierServices(id), cur.TierServices(id)
+	var added, removed []string
+	for _, s := range now {
+		if !slices.Contains(was, s) {
+			added = append(added, s)
+		}
+	}
+	for _, s := range was {
+		if !slices.Contains(now, s) {
+			removed = append(removed, s)
+		}
+	}
+	if len(added) > 0 {
+		out = append(out, "services added: "+strings.Join(added, ", "))
+	}
+	if len(removed) > 0 {
+		out = append(out, "services removed: "+strings.Join(removed, ", "))
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }

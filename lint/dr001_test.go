@@ -106,3 +106,27 @@ func TestDR001(t *testing.T) {
 		t.Errorf("stale sign-off by a role that is not required: severity %s, want warning", sev)
 	}
 }
+
+// With the plan's history, a stale sign-off names what changed since the
+// version it signed.
+func TestDR001NamesChanges(t *testing.T) {
+	signed := cleanPlan(t)
+	p := cleanPlan(t)
+	p.Tiers["tier0"].RTO = dr1Dur(t, "10m")
+	p.Tiers["tier0"].Strategy = "pilot-light"
+	p.Services["search"] = &plan.Service{Title: "Search", Tier: "tier0"}
+	history := func(tier, digest string) *plan.Plan {
+		if tier == "tier0" && digest == signed.TierDigest("tier0") {
+			return signed
+		}
+		return nil
+	}
+	fs, _ := Lint(p, Options{Now: testNow, Rules: []string{"DR001"}, SignedVersion: history})
+	wantFinding(t, fs, "tiers.tier0.signoff.given.1.digest",
+		"sign-off by CFO (Cat, 2026-09-02) approved other objectives: since the version of the plan it signed, tier0's RTO 30 min → 10 min, strategy warm-standby → pilot-light and services added: search")
+
+	// No version with that digest in the history: today's message.
+	fs, _ = Lint(p, Options{Now: testNow, Rules: []string{"DR001"}, SignedVersion: func(string, string) *plan.Plan { return nil }})
+	wantFinding(t, fs, "tiers.tier0.signoff.given.1.digest",
+		"approved other objectives: RTO, RPO, strategy or services of tier0 changed since")
+}

@@ -66,7 +66,7 @@ func checkDR003(c *Context) {
 			c.Report(At("scenarios", id, "response"),
 				"scenario %q (%s) is in scope but has no response: failover, no-failover, restore or isolate-and-restore", id, s.Class)
 		case "failover", "restore", "isolate-and-restore":
-			if s.Runbook == "" {
+			if len(s.RunbookIDs()) == 0 {
 				c.Report(At("scenarios", id, "runbook"),
 					"scenario %q (%s) is answered by %s but names no runbook that carries it out", id, s.Class, s.Response)
 			}

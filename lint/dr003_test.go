@@ -45,6 +45,9 @@ func TestDR003(t *testing.T) {
 		s.Runbook = ""
 		wantFinding(t, run(t, p, "DR003"), "scenarios."+id+".runbook",
 			`scenario "`+id+`" (`+s.Class+`) is answered by `+s.Response+` but names no runbook`)
+		// Runbooks named in the list carry it out as well.
+		s.Runbooks = []string{"pitr"}
+		wantNone(t, run(t, p, "DR003"))
 	}
 
 	// No failover needs no runbook, and neither does an out-of-scope class.

@@ -40,8 +40,10 @@ func checkDR005(c *Context) {
 		case plan.ClassDataCorruption:
 			corruption = append(corruption, id)
 		case plan.ClassRegionFailure:
-			if s.Runbook != "" && regionRunbook[s.Runbook] == "" {
-				regionRunbook[s.Runbook] = id
+			for _, rb := range s.RunbookIDs() {
+				if regionRunbook[rb] == "" {
+					regionRunbook[rb] = id
+				}
 			}
 		}
 	}
@@ -52,7 +54,7 @@ func checkDR005(c *Context) {
 	for _, id := range corruption {
 		s := p.Scenarios[id]
 		switch {
-		case s.InScope && s.Runbook != "":
+		case s.InScope && len(s.RunbookIDs()) > 0:
 			covered = true
 		case s.InScope && inScope == "":
 			inScope = id
@@ -72,16 +74,16 @@ func checkDR005(c *Context) {
 		c.Report(At("scenarios"), "no in-scope data-corruption scenario has a runbook: the plan has no point-in-time recovery procedure")
 	}
 
+	// A corruption scenario answered by failover, or restoring from a live
+	// replica, is DR104's: one fact, one finding.
 	for _, id := range corruption {
 		s := p.Scenarios[id]
-		if s.Response == "failover" {
-			c.Report(At("scenarios", id, "response"),
-				"data-corruption scenario %q responds with a failover: the standby has already replicated the corruption", id)
-		}
-		if r := regionRunbook[s.Runbook]; r != "" {
-			c.Report(At("scenarios", id, "runbook"),
-				"data-corruption scenario %q uses runbook %q, which is the region-failover runbook of scenario %q: corruption needs its own restore procedure",
-				id, s.Runbook, r)
+		for _, rb := range s.RunbookIDs() {
+			if r := regionRunbook[rb]; r != "" {
+				c.Report(scenarioRunbookAt(id, s, rb),
+					"data-corruption scenario %q uses runbook %q, which is the region-failover runbook of scenario %q: corruption needs its own restore procedure",
+					id, rb, r)
+			}
 		}
 	}
 
@@ -105,8 +107,10 @@ func checkDR005(c *Context) {
 func restoreRunbooks(p *plan.Plan) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range p.Scenarios {
-		if s.Runbook != "" && (s.Class == plan.ClassDataCorruption || s.Response == "restore" || s.Response == "isolate-and-restore") {
-			out[s.Runbook] = true
+		if s.Class == plan.ClassDataCorruption || s.Response == "restore" || s.Response == "isolate-and-restore" {
+			for _, rb := range s.RunbookIDs() {
+				out[rb] = true
+			}
 		}
 	}
 	for id, rb := range p.Runbooks {

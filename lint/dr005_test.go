@@ -36,11 +36,28 @@ func TestDR005(t *testing.T) {
 	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.runbook",
 		`data-corruption scenario "corruption" uses runbook "failover", which is the region-failover runbook of scenario "region"`)
 
-	// Answered by a failover.
+	// Every runbook of a scenario counts: one of several is the failover's.
+	p = cleanPlan(t)
+	p.Scenarios["corruption"].Runbooks = []string{"failover"}
+	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.runbooks.0",
+		`data-corruption scenario "corruption" uses runbook "failover", which is the region-failover runbook of scenario "region"`)
+	// A scenario named only in runbooks, and a region failure answered by
+	// several runbooks, are read the same way.
+	p = cleanPlan(t)
+	p.Scenarios["corruption"].Runbook, p.Scenarios["corruption"].Runbooks = "", []string{"pitr"}
+	wantNone(t, run(t, p, "DR005"))
+	p.Scenarios["region"].Runbooks = []string{"pitr"}
+	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.runbooks.0",
+		`data-corruption scenario "corruption" uses runbook "pitr", which is the region-failover runbook of scenario "region"`)
+
+	// Answered by a failover: DR104 says so, and only DR104, once.
 	p = cleanPlan(t)
 	p.Scenarios["corruption"].Response = "failover"
-	wantFinding(t, run(t, p, "DR005"), "scenarios.corruption.response",
-		`data-corruption scenario "corruption" responds with a failover: the standby has already replicated the corruption`)
+	wantNone(t, run(t, p, "DR005"))
+	fs, _ = Lint(p, Options{Now: testNow, Rules: []string{"DR005", "DR104"}})
+	if len(fs) != 1 || fs[0].RuleID != "DR104" || fs[0].Path != "scenarios.corruption.response" {
+		t.Errorf("want one DR104 finding at scenarios.corruption.response, got:\n%s", dump(fs))
+	}
 
 	// No runbook restores anything.
 	p = cleanPlan(t)

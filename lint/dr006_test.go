@@ -19,11 +19,11 @@ func TestDR006(t *testing.T) {
 	p = cleanPlan(t)
 	delete(p.Alerts, "db-lag")
 	delete(p.Alerts, "backup-fresh")
-	wantFinding(t, run(t, p, "DR006"), "tiers.tier0.rpo", `tier "tier0" (RPO 5m) has no alert guarding it`)
+	wantFinding(t, run(t, p, "DR006"), "tiers.tier0.rpo", `tier "tier0" (RPO 5 min) has no alert guarding it: no alert guards it on the replication paths that carry its data ("cluster-gitops", "db-backups", "db-cross-region")`)
 
 	// An alert of another kind does not guard an RPO.
 	p.Alerts["capacity"] = &plan.Alert{Kind: plan.AlertStandbyCapacity, Component: "cluster-standby"}
-	wantFinding(t, run(t, p, "DR006"), "tiers.tier0.rpo", `tier "tier0" (RPO 5m) has no alert guarding it`)
+	wantFinding(t, run(t, p, "DR006"), "tiers.tier0.rpo", `tier "tier0" (RPO 5 min) has no alert guarding it: no alert guards it on the replication paths that carry its data ("cluster-gitops", "db-backups", "db-cross-region")`)
 
 	// Runbook staleness: at least one alert, and one per runbook in use.
 	p = cleanPlan(t)
@@ -50,6 +50,9 @@ func TestDR006(t *testing.T) {
 	p = cleanPlan(t)
 	p.Runbooks["spare"] = p.Runbooks["pitr"]
 	wantNone(t, run(t, p, "DR006"))
+	// One listed among a scenario's runbooks does.
+	p.Scenarios["region"].Runbooks = []string{"spare"}
+	wantFinding(t, run(t, p, "DR006"), "runbooks.spare", `runbook "spare" (used by scenario "region") has no runbook-staleness alert`)
 
 	// Thresholds that cannot be derived.
 	p = cleanPlan(t)
@@ -83,4 +86,70 @@ func TestDR006(t *testing.T) {
 		`alert "capacity" (standby-capacity) has no threshold and none can be derived: component "db-standby" states no capacity (percentOfPrimary, floorPercent)`)
 	p.Alerts["capacity"].Component = ""
 	wantFinding(t, run(t, p, "DR006"), "alerts.capacity.threshold", "it names no standby component")
+}
+
+// A tier lacks its own alert while another tier's sits on the same path.
+func TestDR006AlertPerTier(t *testing.T) {
+	p := twoTierPlan(t)
+	delete(p.Alerts, "backup-fresh")
+	p.Alerts["t0-lag"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "db-cross-region",
+		Guards: &plan.AlertGuard{Tier: "tier0"}, Threshold: dr1Dur(t, "4s")}
+	fs := run(t, p, "DR006")
+	wantFinding(t, fs, "tiers.tier1.rpo",
+		`tier "tier1" (RPO 60 s) has no alert guarding it: no alert guards it on the replication paths that carry its data ("db-backups", "db-cross-region"): alert "t0-lag" on "db-cross-region" guards tier0 as stated`)
+	if len(fs) != 1 {
+		t.Errorf("want one finding, got:\n%s", dump(fs))
+	}
+
+	// An alert for tier1 on the same path covers it.
+	p.Alerts["t1-lag"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "db-cross-region",
+		Guards: &plan.AlertGuard{Tier: "tier1"}, Threshold: dr1Dur(t, "30s"), For: dr1Dur(t, "2m")}
+	wantNone(t, run(t, p, "DR006"))
+
+	// One alert that says nothing guards every tier it watches (it is held
+	// to the strictest RPO), so a silent alert covers both.
+	p = twoTierPlan(t)
+	p.Alerts["lag"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "db-cross-region"}
+	wantNone(t, run(t, p, "DR006"))
+
+	// A readiness alert guards no RPO.
+	p = twoTierPlan(t)
+	delete(p.Alerts, "backup-fresh")
+	p.Alerts["warmth"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "db-cross-region",
+		Guards: &plan.AlertGuard{Readiness: "replica warm"}, Threshold: dr1Dur(t, "10m")}
+	fs = run(t, p, "DR006")
+	wantFinding(t, fs, "tiers.tier0.rpo", `alert "warmth" on "db-cross-region" guards readiness as stated`)
+	wantFinding(t, fs, "tiers.tier1.rpo", `tier "tier1" (RPO 60 s) has no alert guarding it`)
+
+	// ... and one without a threshold has none to derive.
+	p.Alerts["warmth"].Threshold = nil
+	wantFinding(t, run(t, p, "DR006"), "alerts.warmth.threshold",
+		`alert "warmth" (replication-lag) has no threshold and none can be derived: it guards readiness, which no objective bounds: give it a threshold`)
+
+	// A backlog alert guards the tier it names, with a count as threshold.
+	p = twoTierPlan(t)
+	p.Alerts["t1-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Replication: "db-cross-region", Guards: &plan.AlertGuard{Tier: "tier1"}}
+	p.Alerts["backup-fresh"].Guards = &plan.AlertGuard{Tier: "tier0"}
+	wantNone(t, run(t, p, "DR006"))
+
+	// A tier named as guarded that states no RPO gives no threshold.
+	p.Tiers["tier1"].RPO = nil
+	p.Alerts["t1-lag"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "db-cross-region", Guards: &plan.AlertGuard{Tier: "tier1"}}
+	wantFinding(t, run(t, p, "DR006"), "alerts.t1-lag.threshold", `tier "tier1", which it guards as stated, states no RPO`)
+}
+
+// A path that states it carries no tier (a convenience copy) asks for no
+// alert; one that states its tiers is judged for them only.
+func TestDR006Carries(t *testing.T) {
+	p := twoTierPlan(t)
+	p.Alerts["t0-lag"] = &plan.Alert{Kind: plan.AlertReplicationLag, Replication: "db-cross-region",
+		Guards: &plan.AlertGuard{Tier: "tier0"}, Threshold: dr1Dur(t, "4s")}
+	p.Alerts["backup-fresh"].Guards = &plan.AlertGuard{Tier: "tier0"}
+	p.Replication["db-cross-region"].Carries = []string{"tier0"}
+	p.Replication["db-backups"].Carries = []string{}
+	// tier1's data now flows on no path the plan relies on for its RPO,
+	// so no alert on a path could guard it: it is reported as unguarded
+	// without naming paths.
+	wantFinding(t, run(t, p, "DR006"), "tiers.tier1.rpo",
+		`tier "tier1" (RPO 60 s) has no alert guarding it: no replication-lag, replication-backlog or backup-freshness alert watches a path or component carrying its data`)
 }

@@ -131,4 +131,15 @@ func TestDR101(t *testing.T) {
 	p.Scenarios["ransomware"].RTO = dr1Dur(t, "1h")
 	wantFinding(t, run(t, p, "DR101"), "runbooks.pitr",
 		`runbook "pitr" completes after 20m (20m of steps on the critical path restore), beyond scenario "corruption"'s own RTO of 10 min`)
+
+	// A runbook named in a scenario's runbooks list is held to that
+	// scenario's RTO just the same.
+	p = cleanPlan(t)
+	p.Runbooks["pitr"].Tiers = nil
+	p.Runbooks["pitr"].Steps[0].Recovers = nil
+	p.Scenarios["corruption"].Runbook, p.Scenarios["corruption"].Runbooks = "failover", []string{"pitr"}
+	p.Scenarios["ransomware"].Runbook = ""
+	p.Scenarios["corruption"].RTO = dr1Dur(t, "10m")
+	wantFinding(t, run(t, p, "DR101"), "runbooks.pitr",
+		`runbook "pitr" completes after 20m (20m of steps on the critical path restore), beyond scenario "corruption"'s own RTO of 10 min`)
 }

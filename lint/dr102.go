@@ -80,6 +80,17 @@ func bestCopy(p *plan.Plan, id string, siblings map[string][]string) bool {
 	return true
 }
 
+// carriesWhy says why path id is judged against tier's RPO: the plan
+// states it, or it is inferred from where the path's data comes from.
+func carriesWhy(p *plan.Plan, id, tier string) string {
+	r := p.Replication[id]
+	if r.Carries != nil {
+		return fmt.Sprintf("the path carries %s's RPO as stated", tier)
+	}
+	return fmt.Sprintf("%s's RPO, as the path does not say which tiers it carries and %s holds %s's data; state `carries` if it is not relied on for it",
+		tier, r.From, tier)
+}
+
 // asyncFact is what the documentation says about a mechanism's asynchrony.
 var asyncFact = map[string]string{
 	"aurora-global-database":       "Aurora Global Database replicates asynchronously and write forwarding does not make it synchronous, so an unplanned failover loses the in-flight lag",
@@ -119,19 +130,19 @@ func checkDR102(c *Context) {
 				if known {
 					lag = fmt.Sprintf(", expected lag %s", plan.Duration{Duration: delay}.Human())
 				}
-				c.Report(At("replication", id, "mode"), "%s's RPO is 0 but %s is asynchronous%s: %s",
-					t, desc, lag, fact)
+				c.Report(At("replication", id, "mode"), "%s's RPO is 0 but %s is asynchronous%s: %s (%s)",
+					t, desc, lag, fact, carriesWhy(p, id, t))
 			case r.Mode == plan.ModeAsync && known && delay > rpo:
 				c.Report(At("replication", id, "expectedLag"),
-					"%s's RPO of %s is shorter than the %s expected lag of %s: an asynchronous path loses what is in flight when its source is lost",
-					t, tier.RPO.Human(), plan.Duration{Duration: delay}.Human(), desc)
+					"%s's RPO of %s is shorter than the %s expected lag of %s: an asynchronous path loses what is in flight when its source is lost (%s)",
+					t, tier.RPO.Human(), plan.Duration{Duration: delay}.Human(), desc, carriesWhy(p, id, t))
 			case r.Mode == plan.ModeBackupCopy && known && delay > rpo:
 				c.Report(At("replication", id, "interval"),
-					"%s's RPO of %s is shorter than the %s interval of %s: the RPO of a scheduled backup is its interval",
-					t, tier.RPO.Human(), plan.Duration{Duration: delay}.Human(), desc)
+					"%s's RPO of %s is shorter than the %s interval of %s: the RPO of a scheduled backup is its interval (%s)",
+					t, tier.RPO.Human(), plan.Duration{Duration: delay}.Human(), desc, carriesWhy(p, id, t))
 			case r.Mode == plan.ModeBackupCopy && !known && rpo == 0:
 				c.Report(At("replication", id, "mode"),
-					"%s's RPO is 0 but its best copy is %s, a scheduled backup copy: the RPO of a scheduled backup is its interval", t, desc)
+					"%s's RPO is 0 but its best copy is %s, a scheduled backup copy: the RPO of a scheduled backup is its interval (%s)", t, desc, carriesWhy(p, id, t))
 			}
 		}
 	}

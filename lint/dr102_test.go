@@ -64,3 +64,23 @@ func TestDR102(t *testing.T) {
 	wantFinding(t, run(t, p, "DR102"), "scenarios.ransomware.rpo",
 		`scenario "ransomware" restores from "vault", which takes a recovery point every 12 h: longer than the scenario's own RPO of 1 h (the RPO of a scheduled backup is its interval)`)
 }
+
+// A path states which tiers' RPO it carries; the rule follows the
+// statement, and infers only when the plan is silent.
+func TestDR102Carries(t *testing.T) {
+	// A backup bucket a tier0 service lists among its dependencies, with a
+	// 15-minute copy of its own: inferred, it is judged against tier0.
+	p := cleanPlan(t)
+	p.Components["backups-copy"] = &plan.Component{Kind: plan.KindS3, Region: "us-east-1", Role: "backup"}
+	p.Replication["backups-crr"] = &plan.ReplicationPath{From: "backups", To: "backups-copy", Mode: plan.ModeAsync, Mechanism: "s3-crr", ExpectedLag: dr1Dur(t, "15m")}
+	wantFinding(t, run(t, p, "DR102"), "replication.backups-crr.expectedLag",
+		`tier0's RPO of 5 min is shorter than the 15 min expected lag of replication path "backups-crr" (backups -> backups-copy, s3-crr): an asynchronous path loses what is in flight when its source is lost (tier0's RPO, as the path does not say which tiers it carries and backups holds tier0's data; state `+"`carries`"+` if it is not relied on for it)`)
+
+	// A convenience copy: no tier's RPO is judged.
+	p.Replication["backups-crr"].Carries = []string{}
+	wantNone(t, run(t, p, "DR102"))
+
+	// Stated, the message says so.
+	p.Replication["backups-crr"].Carries = []string{"tier0"}
+	wantFinding(t, run(t, p, "DR102"), "replication.backups-crr.expectedLag", "(the path carries tier0's RPO as stated)")
+}

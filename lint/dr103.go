@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/drplan/drplan/plan"
 	"github.com/drplan/drplan/report"
@@ -86,6 +87,15 @@ func unsafeRestoreSource(p *plan.Plan, id string) string {
 
 // restoreFromAt locates the i-th of n restore sources of a scenario: the
 // field itself when it names one, the list element when it names several.
+// scenarioRunbookAt is where scenario s names runbook rb: its runbook field
+// or its place in runbooks.
+func scenarioRunbookAt(id string, s *plan.Scenario, rb string) []any {
+	if i := slices.Index(s.Runbooks, rb); s.Runbook != rb && i >= 0 {
+		return At("scenarios", id, "runbooks", i)
+	}
+	return At("scenarios", id, "runbook")
+}
+
 func restoreFromAt(scenario string, i, n int) []any {
 	if n == 1 {
 		return At("scenarios", scenario, "restoreFrom")

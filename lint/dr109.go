@@ -43,9 +43,11 @@ func regionFailoverObjective(p *plan.Plan, within []string) (rto time.Duration, 
 			continue
 		}
 		var tiers []string
-		for _, t := range p.RunbookTiers(s.Runbook) {
-			if within == nil || slices.Contains(within, t) {
-				tiers = append(tiers, t)
+		for _, rb := range s.RunbookIDs() {
+			for _, t := range p.RunbookTiers(rb) {
+				if (within == nil || slices.Contains(within, t)) && !slices.Contains(tiers, t) {
+					tiers = append(tiers, t)
+				}
 			}
 		}
 		if r, t, has := p.StrictestRTO(tiers); has && (!ok || r.Duration < rto) {

@@ -30,6 +30,15 @@ func TestDR109(t *testing.T) {
 	p.Scenarios["region"].RTO = dr1Dur(t, "60s")
 	wantFinding(t, run(t, p, "DR109"), "dns.api", `beyond scenario "region"'s own RTO of 60 s`)
 
+	// The tiers the failover restores come from every runbook of the
+	// scenario, wherever it is named.
+	p = cleanPlan(t)
+	p.Tiers["tier0"].RTO = dr1Dur(t, "80s")
+	p.Runbooks["failover"].Tiers, p.Runbooks["failover"].Steps[1].Recovers = nil, nil
+	wantNone(t, run(t, p, "DR109"))
+	p.Scenarios["region"].Runbooks = []string{"pitr"}
+	wantFinding(t, run(t, p, "DR109"), "dns.api", `beyond tier0's RTO of 80 s`)
+
 	// No in-scope region failover: nothing moves traffic through the record.
 	p = cleanPlan(t)
 	p.Tiers["tier0"].RTO = dr1Dur(t, "30s")

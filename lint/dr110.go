@@ -18,10 +18,14 @@ func init() {
 			"an approval or waits on a pre-condition (\"SLO-breaching for more than 3 consecutive minutes\") before " +
 			"the tier is back contradicts it: a pre-condition that waits 3 minutes cannot sit inside a 60 s RTO " +
 			"unless the tier's failover is automated and does not wait for it. The objective was approved on a " +
-			"mechanism that does not exist.",
+			"mechanism that does not exist. A gate whose role approved in advance for automated runs (a standing " +
+			"approval, in force until it expires) does not stop the run: `drplan run --yes` passes it and " +
+			"journals who approved it; an expired one is a gate again.",
 		Remediation: "Automate the tier's failover (a controller that promotes on the health signal, without the " +
 			"approval gates and waits on the tier's path), or set the tier's trigger to on-alert or manual and " +
-			"restate its RTO to include the decision time.",
+			"restate its RTO to include the decision time. Where the role has approved the step in advance for " +
+			"automated runs, record it as approval.standing (approvedBy, date, expires, reference) and renew it " +
+			"before it expires.",
 		Check: checkDR110,
 	})
 }
@@ -59,7 +63,21 @@ func checkDR110(c *Context) {
 			}
 			var gates []string
 			for _, i := range rb.StepsBefore(t) {
-				if a := rb.Steps[i].Approval; a != nil {
+				a := rb.Steps[i].Approval
+				if a == nil {
+					continue
+				}
+				// An approval given in advance for automated runs does not
+				// stop one, as long as it is in force.
+				st, ok := a.StandingAt(c.Now)
+				switch {
+				case ok:
+					continue
+				case st != nil && st.Expired(c.Now):
+					gates = append(gates, fmt.Sprintf("%s (%s; its standing approval by %s expired on %s)", stepRef(rb, i), a.Role, st.ApprovedBy, st.Expires))
+				case st != nil:
+					gates = append(gates, fmt.Sprintf("%s (%s; its standing approval by %s is dated %s, not yet given)", stepRef(rb, i), a.Role, st.ApprovedBy, st.Date))
+				default:
 					gates = append(gates, fmt.Sprintf("%s (%s)", stepRef(rb, i), a.Role))
 				}
 			}

@@ -100,13 +100,17 @@ type Options struct {
 	Now time.Time
 	// Rules restricts the run to these rule IDs; all rules when empty.
 	Rules []string
+	// SignedVersion, when set, returns an earlier version of the plan
+	// (from its history) in which tier's sign-off digest was digest, or
+	// nil: DR001 then names what changed since a stale sign-off.
+	SignedVersion func(tier, digest string) *plan.Plan
 }
 
 // Lint runs the rules on p and returns its findings, the suppressed ones
 // apart, each sorted by position.
 func Lint(p *plan.Plan, o Options) (findings, suppressed []report.Finding) {
 	p.Reindex() // derive from the plan as it is now
-	c := &Context{Plan: p, Now: o.Now}
+	c := &Context{Plan: p, Now: o.Now, SignedVersion: o.SignedVersion}
 	for _, r := range registry {
 		if len(o.Rules) > 0 && !slices.ContainsFunc(o.Rules, func(id string) bool { return strings.EqualFold(id, r.ID) }) {
 			continue
@@ -146,11 +150,13 @@ func ApplySuppressions(p *plan.Plan, fs []report.Finding, now time.Time) (findin
 // Context is what a rule's check sees: the plan, the date, and where to
 // report.
 type Context struct {
-	Plan     *plan.Plan
-	Now      time.Time
-	rule     *Rule
-	findings []report.Finding
-	regexps  map[string]compiled
+	Plan *plan.Plan
+	Now  time.Time
+	// SignedVersion is Options.SignedVersion (may be nil).
+	SignedVersion func(tier, digest string) *plan.Plan
+	rule          *Rule
+	findings      []report.Finding
+	regexps       map[string]compiled
 }
 
 // Report records a finding of the running rule at its severity, about the

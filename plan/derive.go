@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -90,8 +92,9 @@ func (rb *Runbook) CriticalPath(tier string, dur func(i int) time.Duration) time
 
 // ComponentTiers returns the tiers whose data or service a component
 // carries, most critical first: the tiers of the services that depend on
-// it, and the tiers of every component whose data replicates into it (a
-// backup bucket holds the tiers it backs up).
+// it, and the tiers of the data that replicates into it (a backup bucket
+// holds the tiers it backs up): those an inbound path states it carries,
+// or else those of the path's source.
 func (p *Plan) ComponentTiers(id string) []string {
 	ix := p.index()
 	if tiers, ok := ix.componentTiers[id]; ok {
@@ -108,8 +111,16 @@ func (p *Plan) ComponentTiers(id string) []string {
 		for t := range ix.direct[c] {
 			tiers[t] = true
 		}
-		for _, from := range ix.inbound[c] {
-			visit(from)
+		for _, rid := range ix.inbound[c] {
+			// A path that states what it carries brings those tiers
+			// only; one that does not brings its source's.
+			if r := p.Replication[rid]; r.Carries != nil {
+				for _, t := range r.Carries {
+					tiers[t] = true
+				}
+			} else {
+				visit(r.From)
+			}
 		}
 	}
 	visit(id)
@@ -123,7 +134,7 @@ func (p *Plan) ComponentTiers(id string) []string {
 type derivedIndex struct {
 	// direct maps a component to the tiers of the services that depend on it.
 	direct map[string]map[string]bool
-	// inbound maps a component to the components replicating into it.
+	// inbound maps a component to the replication paths into it.
 	inbound        map[string][]string
 	componentTiers map[string][]string
 }
@@ -152,7 +163,7 @@ func (p *Plan) index() *derivedIndex {
 	}
 	for _, rid := range Keys(p.Replication) {
 		r := p.Replication[rid]
-		ix.inbound[r.To] = append(ix.inbound[r.To], r.From)
+		ix.inbound[r.To] = append(ix.inbound[r.To], rid)
 	}
 	p.derived = ix
 	return ix
@@ -162,11 +173,20 @@ func (p *Plan) index() *derivedIndex {
 // after deriving from it (lint rebuilds it on every run).
 func (p *Plan) Reindex() { p.derived = nil }
 
-// PathTiers returns the tiers whose data a replication path carries.
+// PathTiers returns the tiers whose RPO a replication path is relied on
+// for, most critical first: those it states it carries (none for
+// `carries: []`), or else those of the data at its source.
 func (p *Plan) PathTiers(id string) []string {
 	r := p.Replication[id]
 	if r == nil {
 		return nil
+	}
+	if r.Carries != nil {
+		set := map[string]bool{}
+		for _, t := range r.Carries {
+			set[t] = true
+		}
+		return p.sortTiers(set)
 	}
 	return p.ComponentTiers(r.From)
 }
@@ -196,9 +216,9 @@ func (p *Plan) StrictestRPO(tiers []string) (rpo Duration, tier string, ok bool)
 	return rpo, tier, ok
 }
 
-// AlertTiers returns the tiers an alert guards: those of its replication
-// path, or of its component.
-func (p *Plan) AlertTiers(id string) []string {
+// AlertScope returns the tiers whose data an alert watches: those its
+// replication path carries, or its component's.
+func (p *Plan) AlertScope(id string) []string {
 	a := p.Alerts[id]
 	switch {
 	case a == nil:
@@ -211,10 +231,81 @@ func (p *Plan) AlertTiers(id string) []string {
 	return nil
 }
 
+// AlertTiers returns the tiers whose RPO an alert guards: the tier it
+// states, none when it states it guards readiness, or else every tier of
+// its scope (an alert within the strictest of their RPOs is within all).
+func (p *Plan) AlertTiers(id string) []string {
+	a := p.Alerts[id]
+	if a == nil {
+		return nil
+	}
+	if g := a.Guards; g != nil {
+		if g.Tier != "" {
+			return []string{g.Tier}
+		}
+		return nil
+	}
+	return p.AlertScope(id)
+}
+
+// AlertObjective is the objective an alert is judged against and why.
+type AlertObjective struct {
+	// Tier is the tier whose RPO the alert guards; "" when it guards none
+	// (readiness, or no tier of its scope states an RPO).
+	Tier string
+	RPO  Duration
+	// Stated is true when the plan says which tier the alert guards.
+	Stated bool
+	// Readiness is what the alert guards when it guards no RPO.
+	Readiness string
+}
+
+// Objective returns what alert id is judged against: the RPO of the tier
+// it says it guards, nothing for a readiness alert, or, when it is silent,
+// the strictest RPO of the tiers its path or component carries.
+func (p *Plan) Objective(id string) AlertObjective {
+	a := p.Alerts[id]
+	if a == nil {
+		return AlertObjective{}
+	}
+	if g := a.Guards; g != nil {
+		if g.Readiness != "" || g.Tier == "" {
+			return AlertObjective{Stated: true, Readiness: g.Readiness}
+		}
+		o := AlertObjective{Tier: g.Tier, Stated: true}
+		if t := p.Tiers[g.Tier]; t != nil && t.RPO != nil {
+			o.RPO = *t.RPO
+		}
+		return o
+	}
+	rpo, tier, ok := p.StrictestRPO(p.AlertScope(id))
+	if !ok {
+		return AlertObjective{}
+	}
+	return AlertObjective{Tier: tier, RPO: rpo}
+}
+
+// Why says, for a message, why the objective is the one used: "which it
+// guards as stated" or "the strictest RPO of the tiers replication path
+// "x" carries (tier0, tier1), as the alert does not say which it guards".
+func (o AlertObjective) Why(p *Plan, id string) string {
+	if o.Stated {
+		return "which it guards as stated"
+	}
+	a := p.Alerts[id]
+	what := fmt.Sprintf("component %q", a.Component)
+	if a.Replication != "" {
+		what = fmt.Sprintf("replication path %q", a.Replication)
+	}
+	return fmt.Sprintf("the strictest RPO of the tiers %s carries (%s), as the alert does not say which it guards",
+		what, strings.Join(p.AlertScope(id), ", "))
+}
+
 // AlertThreshold is the threshold an alert fires at: the plan's explicit
-// threshold, or else the strictest RPO of the tiers it guards (lag and
-// backup freshness) or the game-day cadence of the tiers the runbook
-// restores (staleness), or 90 days. ok is false when nothing gives one.
+// threshold, or else the RPO of the tier it guards (lag and backup
+// freshness; see Objective) or the game-day cadence of the tiers the
+// runbook restores (staleness), or 90 days. ok is false when nothing gives
+// one. A replication-backlog alert counts, see BacklogThreshold.
 func (p *Plan) AlertThreshold(id string) (d Duration, ok bool) {
 	a := p.Alerts[id]
 	if a == nil {
@@ -225,13 +316,65 @@ func (p *Plan) AlertThreshold(id string) (d Duration, ok bool) {
 	}
 	switch a.Kind {
 	case AlertReplicationLag, AlertBackupFreshness:
-		rpo, _, ok := p.StrictestRPO(p.AlertTiers(id))
-		return rpo, ok
+		o := p.Objective(id)
+		if o.Tier == "" || p.Tiers[o.Tier] == nil || p.Tiers[o.Tier].RPO == nil {
+			return Duration{}, false
+		}
+		return o.RPO, true
 	case AlertRunbookStaleness:
 		if c, ok := p.RunbookCadence(a.Runbook); ok {
 			return c, true
 		}
 		return Duration{90 * 24 * time.Hour}, true
+	}
+	return Duration{}, false
+}
+
+// BacklogThreshold is the number of late objects or operations above
+// which a replication-backlog alert fires: the plan's thresholdCount, or
+// 0 (any late object fires it).
+func (a *Alert) BacklogThreshold() int64 {
+	if a.ThresholdCount != nil {
+		return *a.ThresholdCount
+	}
+	return 0
+}
+
+// cloudWatchLag lists the mechanisms whose lag drplan reads from a
+// CloudWatch metric by default; CloudWatch publishes them once a minute.
+var cloudWatchLag = map[string]bool{
+	"aurora-global-database":       true,
+	"rds-read-replica":             true,
+	"msk-replicator":               true,
+	"elasticache-global-datastore": true,
+	"s3-crr":                       true,
+}
+
+// MetricPeriod is the resolution of the metric an alert watches, the time
+// between two samples: the period the plan states on the alert's metric or
+// its path's, else one minute for a CloudWatch metric (the default metric
+// of a CloudWatch-measured mechanism, or a metric named in the CloudWatch
+// exporter's aws_ scheme). ok is false when nothing says.
+func (p *Plan) MetricPeriod(id string) (Duration, bool) {
+	a := p.Alerts[id]
+	if a == nil {
+		return Duration{}, false
+	}
+	m := a.Metric
+	var path *ReplicationPath
+	if a.Replication != "" {
+		path = p.Replication[a.Replication]
+	}
+	if m == nil && path != nil {
+		m = path.Metric
+	}
+	switch {
+	case m != nil && m.Period != nil:
+		return *m.Period, true
+	case m != nil && strings.HasPrefix(m.Name, "aws_"):
+		return Duration{time.Minute}, true
+	case m == nil && path != nil && cloudWatchLag[path.Mechanism]:
+		return Duration{time.Minute}, true
 	}
 	return Duration{}, false
 }
@@ -302,7 +445,7 @@ func (p *Plan) RunbookTiers(id string) []string {
 func (p *Plan) RunbookScenarios(id string) []string {
 	var out []string
 	for _, sid := range Keys(p.Scenarios) {
-		if s := p.Scenarios[sid]; s.InScope && s.Runbook == id {
+		if s := p.Scenarios[sid]; s.InScope && slices.Contains(s.RunbookIDs(), id) {
 			out = append(out, sid)
 		}
 	}

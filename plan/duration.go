@@ -111,19 +111,19 @@ func (d Duration) String() string {
 	return b.String()
 }
 
-// Human formats the duration for people: "60 s", "5 min", "4 h", "90 days".
+// Human formats the duration for people: "60 s", "5 min", "4 h", "90 days";
+// a figure no single unit states exactly is given in its parts, "11 min 40
+// s" within a day and in words beyond, "90 days and 1 hour"; never "90d1h".
 func (d Duration) Human() string {
 	v := d.Duration
 	switch {
 	case v == 0:
 		return "0"
+	case v < 0:
+		return "-" + Duration{-v}.Human()
 	case v%(24*time.Hour) == 0:
-		n := v / (24 * time.Hour)
-		if n == 1 {
-			return "1 day"
-		}
-		return fmt.Sprintf("%d days", n)
-	case v%time.Hour == 0:
+		return plural(int64(v/(24*time.Hour)), "day")
+	case v%time.Hour == 0 && v < 48*time.Hour:
 		return fmt.Sprintf("%d h", v/time.Hour)
 	case v%time.Second == 0 && v < 2*time.Minute:
 		return fmt.Sprintf("%d s", v/time.Second)
@@ -135,5 +135,39 @@ func (d Duration) Human() string {
 	case v < time.Minute:
 		return strconv.FormatFloat(v.Seconds(), 'f', -1, 64) + " s"
 	}
-	return d.String()
+	if v >= 24*time.Hour {
+		// Days read as words: "90 days and 1 hour".
+		var parts []string
+		for _, u := range []struct {
+			unit time.Duration
+			name string
+		}{{24 * time.Hour, "day"}, {time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}, {time.Millisecond, "millisecond"}} {
+			if n := v / u.unit; n > 0 {
+				parts = append(parts, plural(int64(n), u.name))
+				v -= n * u.unit
+			}
+		}
+		return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	// Within a day, the short units of the single-unit forms: "3 h 5 min",
+	// "11 min 40 s".
+	var parts []string
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "min"}, {time.Second, "s"}, {time.Millisecond, "ms"}} {
+		if n := v / u.unit; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, u.name))
+			v -= n * u.unit
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// plural writes a count of a unit: "1 day", "90 days".
+func plural(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }

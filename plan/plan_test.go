@@ -49,7 +49,7 @@ func TestDurationStringCanonical(t *testing.T) {
 }
 
 func TestDurationHuman(t *testing.T) {
-	for in, want := range map[string]string{"60s": "60 s", "5m": "5 min", "4h": "4 h", "90d": "90 days", "1d": "1 day", "0s": "0", "350ms": "350 ms", "1s300ms": "1.3 s", "12s250ms": "12.25 s", "11m40s": "11m40s"} {
+	for in, want := range map[string]string{"60s": "60 s", "5m": "5 min", "4h": "4 h", "90d": "90 days", "1d": "1 day", "0s": "0", "350ms": "350 ms", "1s300ms": "1.3 s", "12s250ms": "12.25 s", "11m40s": "11 min 40 s", "90d1h": "90 days and 1 hour", "1d2h5m": "1 day, 2 hours and 5 minutes", "2h30m": "2 h 30 min", "1h1s": "1 h 1 s", "49h": "2 days and 1 hour", "25h": "25 h"} {
 		d, _ := ParseDuration(in)
 		if got := d.Human(); got != want {
 			t.Errorf("%q.Human() = %q, want %q", in, got, want)

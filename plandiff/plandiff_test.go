@@ -211,6 +211,19 @@ func TestCompareFires(t *testing.T) {
 			[]string{"service removed"}, ""},
 		{"component removed", func(p *plan.Plan) { delete(p.Components, "tooling-db") },
 			[]string{"component removed"}, ""},
+		{"alert guards a tier", func(p *plan.Plan) { p.Alerts["aurora-replication-lag"].Guards = &plan.AlertGuard{Tier: "tier1"} },
+			[]string{"alert.guards added"}, `alert aurora-replication-lag: what it guards set to "the RPO of tier1"`},
+		{"alert guards readiness", func(p *plan.Plan) {
+			p.Alerts["msk-replication-lag"].Guards = &plan.AlertGuard{Readiness: "offsets mirrored"}
+		}, []string{"alert.guards added"}, `what it guards set to "readiness: offsets mirrored"`},
+		{"backlog count", func(p *plan.Plan) {
+			n := int64(5)
+			p.Alerts["msk-replication-lag"].ThresholdCount = &n
+		}, []string{"alert.threshold-count added"}, `threshold (late operations) set to "5"`},
+		{"path carries none", func(p *plan.Plan) { p.Replication["backups-crr"].Carries = []string{} },
+			[]string{"replication.carries added"}, `replication path backups-crr: tiers whose RPO it carries set to "none"`},
+		{"metric period", func(p *plan.Plan) { p.Replication["aurora-global"].Metric.Period = dur("1m") },
+			[]string{"replication.metric-period added"}, "metric period set to 60 s"},
 		{"standby capacity", func(p *plan.Plan) { p.Components["eks-usw2"].Capacity.PercentOfPrimary = 60 },
 			[]string{"component.capacity increased"}, "standby capacity increased from 30% of primary to 60% of primary"},
 		{"standby region", func(p *plan.Plan) { p.Components["db-standby"].Region = "eu-west-1" },
@@ -326,6 +339,31 @@ func TestCompareFires(t *testing.T) {
 			// that follow it are changes too.
 		}, []string{"scenario.runbook changed", "runbook added", "runbook removed", "alert.runbook changed", "gameday.schedule added", "gameday.schedule removed"},
 			`scenario data-corruption: runbook changed from "pitr-restore" to "pitr"`},
+		{"peak load stated", func(p *plan.Plan) {
+			v := 5000.0
+			p.Tiers["tier1"].PeakLoad = &v
+		}, []string{"tier.peak-load added"}, `tier1: peak load set to "5000"`},
+		{"peak load raised", func(p *plan.Plan) {
+			v := 90000.0
+			p.Services["checkout"].PeakLoad = &v
+		}, []string{"service.peak-load increased"}, "service checkout: peak load increased from 80,000 to 90,000"},
+		{"component stated stateful", func(p *plan.Plan) {
+			p.Components["eks-usw2"].State = plan.Stateful
+			p.Components["eks-usw2"].Rebuild = nil
+		}, []string{"component.state changed", "component.rebuild removed"}, `component eks-usw2: state changed from "stateless" to "stateful"`},
+		{"standing approval given", func(p *plan.Plan) {
+			d, _ := plan.ParseDate("2026-11-01")
+			for _, s := range p.Runbooks["region-failover"].Steps {
+				if s.Approval != nil {
+					s.Approval.Standing = &plan.StandingApproval{ApprovedBy: "VP Engineering", Date: d, Reference: "CAB-118"}
+					break
+				}
+			}
+		}, []string{"step.standing-approval added"}, `standing approval for automated runs set to "VP Engineering on 2026-11-01 (CAB-118)"`},
+		{"second runbook", func(p *plan.Plan) {
+			s := p.Scenarios["data-corruption"]
+			s.Runbooks = []string{"ransomware-restore"}
+		}, []string{"scenario.runbooks added"}, "scenario data-corruption: runbooks gained ransomware-restore"},
 		{"explicit alert threshold", func(p *plan.Plan) { p.Alerts["aurora-replication-lag"].Threshold = dur("20s") },
 			[]string{"alert.threshold loosened"}, "alert aurora-replication-lag: threshold loosened from 5 s to 20 s"},
 		{"alert severity", func(p *plan.Plan) { p.Alerts["backup-freshness"].Severity = "ticket" },
@@ -415,6 +453,10 @@ func TestCompareQuiet(t *testing.T) {
 			slices.Reverse(p.Cost.SteadyState)
 			slices.Reverse(p.Cost.DRState)
 			slices.Reverse(p.Runbooks["region-failover"].Preconditions[:1])
+		}},
+		{"runbook moved to runbooks", func(p *plan.Plan) {
+			s := p.Scenarios["data-corruption"]
+			s.Runbooks, s.Runbook = []string{s.Runbook}, ""
 		}},
 		{"prose reworded", func(p *plan.Plan) {
 			p.Description = "Reworded."

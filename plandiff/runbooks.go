@@ -47,6 +47,13 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+func standing(s *plan.StandingApproval) string {
+	if s == nil {
+		return ""
+	}
+	return s.String()
+}
+
 func postActions(rb *plan.Runbook) []string {
 	out := make([]string, len(rb.PostActions))
 	for i, p := range rb.PostActions {
@@ -158,6 +165,10 @@ func (c *comparer) step(sp, subject string, a *plan.Runbook, i int, b *plan.Runb
 			Message: fmt.Sprintf("%s: approval gate removed: no longer waits for the %s's go-ahead", subject, x.Approval.Role)})
 	case x.Approval != nil:
 		c.text("step.approval", sp+".approval.role", subject, "approving role", x.Approval.Role, y.Approval.Role)
+		// A standing approval lets automated runs pass the gate: giving,
+		// renewing or withdrawing one changes what the runbook does unattended.
+		c.text("step.standing-approval", sp+".approval.standing", subject, "standing approval for automated runs",
+			standing(x.Approval.Standing), standing(y.Approval.Standing))
 	}
 	switch {
 	case x.Rollback != nil && y.Rollback == nil:

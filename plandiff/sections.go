@@ -3,6 +3,8 @@ package plandiff
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/drplan/drplan/plan"
@@ -32,6 +34,7 @@ func (c *comparer) objectives() {
 		c.duration("tier.rpo", path+".rpo", subject, "RPO", a.RPO, b.RPO, true)
 		c.text("tier.strategy", path+".strategy", subject, "strategy", a.Strategy, b.Strategy)
 		c.text("tier.trigger", path+".trigger", subject, "trigger", a.Trigger, b.Trigger)
+		c.load("tier.peak-load", path+".peakLoad", subject, a.PeakLoad, b.PeakLoad)
 		c.text("tier.downtime-cost", path+".downtimeCost", subject, "downtime cost category", a.DowntimeCost, b.DowntimeCost)
 		c.signOffs(id, a.SignOff, b.SignOff)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
@@ -120,6 +123,7 @@ func (c *comparer) services() {
 				Message: fmt.Sprintf("%s moved from %s to %s", subject, orNone(a.Tier), orNone(b.Tier))})
 		}
 		c.set("service.depends-on", path+".dependsOn", subject, "dependencies", c.refs("component", a.DependsOn), b.DependsOn)
+		c.load("service.peak-load", path+".peakLoad", subject, a.PeakLoad, b.PeakLoad)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 }
@@ -164,6 +168,8 @@ func (c *comparer) architecture() {
 		c.duration("replication.expected-lag", path+".expectedLag", subject, "expected lag", a.ExpectedLag, b.ExpectedLag, false)
 		c.duration("replication.interval", path+".interval", subject, "interval", a.Interval, b.Interval, true)
 		c.text("replication.metric", path+".metric", subject, "metric", metricName(a.Metric), metricName(b.Metric))
+		c.duration("replication.metric-period", path+".metric.period", subject, "metric period", metricPeriod(a.Metric), metricPeriod(b.Metric), false)
+		c.text("replication.carries", path+".carries", subject, "tiers whose RPO it carries", carriesText(a.Carries), carriesText(b.Carries))
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 	for _, id := range keys(c.base.DNS, c.head.DNS) {
@@ -206,6 +212,36 @@ func (c *comparer) architecture() {
 		c.refs("component", notPromoted(pa.NotPromoted)), notPromoted(pb.NotPromoted))
 }
 
+// rebuild words how a component is rebuilt: "gitops from deploy.git by argocd".
+func rebuild(r *plan.Rebuild) string {
+	if r == nil {
+		return ""
+	}
+	s := r.Method + " from " + r.Source
+	if r.By != "" {
+		s += " by " + r.By
+	}
+	return s
+}
+
+// load compares a stated peak load; stating or dropping one is a change of
+// its own, not an increase from zero.
+func (c *comparer) load(kind, path, subject string, a, b *float64) {
+	switch {
+	case a != nil && b != nil:
+		c.number(kind, path, subject, "peak load", *a, *b, "")
+	case a != nil || b != nil:
+		c.text(kind, path, subject, "peak load", optNum(a), optNum(b))
+	}
+}
+
+func optNum(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return formatNum(*f)
+}
+
 func (c *comparer) component(id string, a, b *plan.Component) {
 	path := plan.Path("components", id)
 	subject := "component " + id
@@ -220,6 +256,8 @@ func (c *comparer) component(id string, a, b *plan.Component) {
 	c.text("component.region", path+".region", subject, "region", a.Region, b.Region)
 	c.text("component.role", path+".role", subject, "role", a.Role, b.Role)
 	c.text("component.engine", path+".engine", subject, "engine", engine(a.Engine), engine(b.Engine))
+	c.text("component.state", path+".state", subject, "state", a.State, b.State)
+	c.text("component.rebuild", path+".rebuild", subject, "rebuild", rebuild(a.Rebuild), rebuild(b.Rebuild))
 	var ca, cb plan.Capacity
 	if a.Capacity != nil {
 		ca = *a.Capacity
@@ -294,6 +332,42 @@ func metricName(m *plan.Metric) string {
 	return m.Name
 }
 
+func metricPeriod(m *plan.Metric) *plan.Duration {
+	if m == nil {
+		return nil
+	}
+	return m.Period
+}
+
+// carriesText is a path's stated tiers: "" when unstated (inferred),
+// "none" for a path that carries no tier's RPO.
+func carriesText(tiers []string) string {
+	switch {
+	case tiers == nil:
+		return ""
+	case len(tiers) == 0:
+		return "none"
+	}
+	return strings.Join(slices.Sorted(slices.Values(tiers)), ", ")
+}
+
+func guardText(g *plan.AlertGuard) string {
+	switch {
+	case g == nil:
+		return ""
+	case g.Tier != "":
+		return "the RPO of " + g.Tier
+	}
+	return "readiness: " + g.Readiness
+}
+
+func countText(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*n, 10)
+}
+
 func dnsTarget(t plan.DNSTarget) string {
 	return strings.TrimSpace(t.Target + " (" + t.Region + ")")
 }
@@ -339,8 +413,17 @@ func (c *comparer) scope() {
 		}
 		c.text("scenario.class", path+".class", subject, "class", a.Class, b.Class)
 		c.text("scenario.response", path+".response", subject, "response", a.Response, b.Response)
-		c.text("scenario.runbook", path+".runbook", subject, "runbook", c.ref("runbook", a.Runbook), b.Runbook)
-		c.set("scenario.runbooks", path+".runbooks", subject, "runbooks", c.refs("runbook", a.Runbooks), b.Runbooks)
+		// runbook and runbooks are one list: moving a runbook from one field
+		// to the other is no change.
+		if ra, rb := c.refs("runbook", a.RunbookIDs()), b.RunbookIDs(); len(ra) <= 1 && len(rb) <= 1 {
+			field := ".runbook"
+			if b.Runbook == "" && len(b.Runbooks) > 0 {
+				field = ".runbooks"
+			}
+			c.text("scenario.runbook", path+field, subject, "runbook", strings.Join(ra, ""), strings.Join(rb, ""))
+		} else {
+			c.set("scenario.runbooks", path+".runbooks", subject, "runbooks", ra, rb)
+		}
 		c.set("scenario.restore-from", path+".restoreFrom", subject, "restore sources", c.refs("component", a.RestoreFrom), b.RestoreFrom)
 		c.duration("scenario.rto", path+".rto", subject, "RTO", a.RTO, b.RTO, true)
 		c.duration("scenario.rpo", path+".rpo", subject, "RPO", a.RPO, b.RPO, true)
@@ -396,7 +479,10 @@ func (c *comparer) monitoring() {
 		}
 		c.duration("alert.threshold", path+".threshold", subject, field, pa, pb, true)
 		c.duration("alert.for", path+".for", subject, "hold time (for)", a.For, b.For, true)
+		c.text("alert.guards", path+".guards", subject, "what it guards", guardText(a.Guards), guardText(b.Guards))
+		c.text("alert.threshold-count", path+".thresholdCount", subject, "threshold (late operations)", countText(a.ThresholdCount), countText(b.ThresholdCount))
 		c.text("alert.metric", path+".metric", subject, "metric", metricName(a.Metric), metricName(b.Metric))
+		c.duration("alert.metric-period", path+".metric.period", subject, "metric period", metricPeriod(a.Metric), metricPeriod(b.Metric), false)
 		c.suppressions(path, subject, a.Suppress, b.Suppress, a.Accept, b.Accept)
 	}
 }

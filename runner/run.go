@@ -26,8 +26,9 @@ const (
 // Options are how a run behaves; the Run fields of a resumed run come from
 // its journal instead.
 type Options struct {
-	// Yes runs without asking, except at approval gates and before a
-	// rollback the operator did not ask for, which always ask.
+	// Yes runs without asking, except at approval gates (unless the gate's
+	// standing approval is in force) and before a rollback the operator did
+	// not ask for, which always ask.
 	Yes bool
 	// RollbackOnFailure runs, when a step fails, its rollback and then
 	// those of the completed steps in reverse order, without asking.
@@ -485,9 +486,19 @@ func (r *Runner) prepare(ctx context.Context, s *bundle.Step) (bool, string, err
 	if s.Approval != nil {
 		r.say("   Approval gate: %s must approve. %s", s.Approval.Role, s.Approval.Reason)
 		by := ""
+		// The same decision lint's DR110 makes: a standing approval passes
+		// the gate of an automated run while it is in force, never otherwise.
+		standing := s.Approval.Standing
+		inForce := standing.InForce(time.Now())
+		if r.o.Yes && standing != nil && !inForce && !contains(r.o.Approve, s.ID) {
+			r.say("   Standing approval %s is not in force today: it counts as none.", standing)
+		}
 		switch {
 		case contains(r.o.Approve, s.ID):
 			by = r.info.Operator + " (approved beforehand with --approve)"
+		case r.o.Yes && inForce:
+			by = standing.String() + " (standing approval for automated runs)"
+			r.say("   Standing approval: %s.", standing)
 		case r.ask(fmt.Sprintf("Has %s approved step %d?", s.Approval.Role, s.Number)):
 			by = r.info.Operator
 		default:

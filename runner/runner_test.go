@@ -292,6 +292,40 @@ func TestApprovalGateAlwaysAsks(t *testing.T) {
 	}
 }
 
+// An automated run passes a gate whose role approved it in advance, and
+// journals who, when and where; an expired standing approval is none.
+func TestStandingApproval(t *testing.T) {
+	gate := func(expires string) string {
+		return `approval: {role: "Incident Commander", reason: "cuts traffic", standing: {approvedBy: "VP Engineering", date: "2026-01-01", reference: "CAB-118", expires: "` + expires + `"}}, irreversible: "test"`
+	}
+	f := newFixture(t, step(1, "a", `true`, `irreversible: "test"`), step(2, "gated", `true`, gate("2999-12-31")))
+	r := f.run(t, Options{Yes: true}, "")
+	if r.res.Outcome != RunSuccess || count(r.entries, EntryApproval, "gated") != 1 {
+		t.Fatalf("outcome %s %q", r.res.Outcome, r.res.Note)
+	}
+	for _, e := range r.entries {
+		if e.Type == EntryApproval && e.By != "VP Engineering on 2026-01-01 (CAB-118), until 2999-12-31 (standing approval for automated runs)" {
+			t.Errorf("approval by %q", e.By)
+		}
+	}
+
+	// Without --yes the run is attended: the operator answers the gate.
+	f = newFixture(t, step(1, "a", `true`, `irreversible: "test"`), step(2, "gated", `true`, gate("2999-12-31")))
+	r = f.run(t, Options{}, "y\n")
+	if r.res.Outcome != RunAborted || !strings.Contains(r.res.Note, "not approved") {
+		t.Fatalf("outcome %s %q", r.res.Outcome, r.res.Note)
+	}
+
+	f = newFixture(t, step(1, "a", `true`, `irreversible: "test"`), step(2, "gated", `true`, gate("2026-06-30")))
+	r = f.run(t, Options{Yes: true}, "")
+	if r.res.Outcome != RunAborted || !strings.Contains(r.res.Note, "not approved") {
+		t.Fatalf("expired standing approval: outcome %s %q", r.res.Outcome, r.res.Note)
+	}
+	if !strings.Contains(r.err.String(), "Standing approval VP Engineering on 2026-01-01 (CAB-118), until 2026-06-30 is not in force today: it counts as none.") {
+		t.Errorf("stderr does not say the standing approval lapsed:\n%s", r.err.String())
+	}
+}
+
 func TestWithoutYesEveryStepAsks(t *testing.T) {
 	f := newFixture(t, step(1, "a", `true`, `irreversible: "test"`), step(2, "b", `true`, `irreversible: "test"`))
 	r := f.run(t, Options{}, "y\nn\n")

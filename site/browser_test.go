@@ -376,7 +376,7 @@ func TestSiteLooksRight(t *testing.T) {
 	b.screenshot(t, planPage, filepath.Join(shots, "orderflow.png"))
 	b.screenshot(t, root+"orderflow/drills.html", filepath.Join(shots, "orderflow-drills.png"))
 	// The viewport only: the line a finding links to, scrolled into view.
-	b.shoot(t, root+"orderflow/sources/architecture.cue.html#L441", filepath.Join(shots, "orderflow-source.png"), chromedp.CaptureScreenshot())
+	b.shoot(t, root+"orderflow/sources/architecture.cue.html#L454", filepath.Join(shots, "orderflow-source.png"), chromedp.CaptureScreenshot())
 
 	// Printed, the navigation goes and the tables stay.
 	b.media(t, "print")

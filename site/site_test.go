@@ -85,8 +85,8 @@ func TestIndexStatesEachPlansStatus(t *testing.T) {
 		"2027-01-13 current",
 		"tier0 RTO 60 s · RPO 0",
 		"0 errors 12 warnings 0 info",
-		"region-failover : 2026-10-21, RTO 11m40s against 60 s missed",
-		"pitr-restore : 2026-03-18, RTO 3h5m against 4 h met",
+		"region-failover : 2026-10-21, RTO 11 min 40 s against 60 s missed",
+		"pitr-restore : 2026-03-18, RTO 3 h 5 min against 4 h met",
 		"mismatch 1 ok, 1 mismatch, 1 unverified taken 2026-11-24 06:30 UTC",
 	} {
 		if !strings.Contains(index, want) {
@@ -306,7 +306,7 @@ func TestDrillVerdictsAndPlot(t *testing.T) {
 		}
 	}
 	// 27m10s is drawn higher (smaller y) than 11m40s.
-	if rto.Points[0].Y >= rto.Points[2].Y || rto.Points[0].Label != "27m10s" || rto.Points[0].State != stMissed {
+	if rto.Points[0].Y >= rto.Points[2].Y || rto.Points[0].Label != "27 min 10 s" || rto.Points[0].State != stMissed {
 		t.Errorf("points: %+v", rto.Points)
 	}
 	if rto.YTicks[len(rto.YTicks)-1].Label != "40 min" {

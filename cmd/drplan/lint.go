@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/plan"
+	"github.com/drplan/drplan/plandiff"
 	"github.com/drplan/drplan/report"
 	"github.com/drplan/drplan/schema"
 )
@@ -146,7 +148,17 @@ func lintPlans(groups [][]string, now time.Time, rules []string) *report.Result 
 			pr.LoadErrors = loadFindings(lr.err)
 		} else {
 			pr.Name = lr.plan.Name
-			pr.Findings, pr.Suppressed = lint.Lint(lr.plan, lint.Options{Now: now, Rules: rules})
+			o := lint.Options{Now: now, Rules: rules}
+			if g := groups[i]; len(g) == 1 {
+				if st, err := os.Stat(g[0]); err == nil && st.IsDir() {
+					// A stale sign-off names what changed since the
+					// committed version it signed.
+					git := &plandiff.Git{Dir: g[0], Exts: schema.Extensions}
+					o.SignedVersion = plandiff.SignedVersion(context.Background(), git, g[0],
+						func(dir string) (*plan.Plan, error) { return schema.Load(dir) }, 200)
+				}
+			}
+			pr.Findings, pr.Suppressed = lint.Lint(lr.plan, o)
 		}
 		res.Plans = append(res.Plans, pr)
 	}

@@ -48,7 +48,9 @@ render). drplan refuses a bundle whose files differ from its manifest.
 Each step is shown (command, expected output, rollback) and runs after you
 confirm it; --yes runs without asking, except at approval gates and before
 a rollback you did not ask for, which always ask (--approve STEP records an
-approval given beforehand). Steps run with their timeout; their output must
+approval given beforehand; with --yes, a gate whose approval.standing is in
+force today passes, and the journal records who approved it, when, and the
+reference; an expired one counts as none). Steps run with their timeout; their output must
 match the expected pattern; steps the runbook marks independent run in
 parallel. When a step fails the run stops and offers its rollback, or with
 --rollback-on-failure rolls back the failed step and then the completed

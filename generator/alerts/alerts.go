@@ -16,8 +16,9 @@
 // with those labels and with:
 //
 //   - plan: the plan's name;
-//   - tier: the tier it guards whose RPO is strictest (lag, backup
-//     freshness), or else the most critical tier it guards: for a runbook,
+//   - tier: the tier whose RPO it guards (lag, backlog, backup freshness:
+//     the one it names in guards, or else the strictest of its path's or
+//     component's), or else the most critical tier it watches: for a runbook,
 //     of the tiers it names and those of the scenarios it answers; for a
 //     standby no service runs on yet, of the tiers of the plan's failover
 //     scenario. Omitted when it guards none;
@@ -71,6 +72,10 @@
 //     aws_backup_recovery_point_creation_timestamp_seconds{backup_vault_name}
 //     (no CloudWatch metric gives the newest recovery point's time; export
 //     it, e.g. from the Backup API by a job that pushes it).
+//   - replication backlog (a count of late operations, compared with the
+//     alert's thresholdCount, 0 when it states none) of an s3-crr path:
+//     aws_s3_operations_failed_replication_sum (OperationsFailedReplication),
+//     source_bucket and destination_bucket; no default for other mechanisms.
 //   - runbook staleness: drplan_drill_last_success_timestamp_seconds{plan,
 //     runbook}, which `drplan run` pushes after a successful drill.
 //   - standby capacity: drplan_standby_capacity_percent{plan, component}, the
@@ -169,7 +174,7 @@ func Files(p *plan.Plan, o Options) (map[string][]byte, error) {
 }
 
 // kinds is the order of the groups.
-var kinds = []string{plan.AlertReplicationLag, plan.AlertBackupFreshness, plan.AlertRunbookStaleness, plan.AlertStandbyCapacity}
+var kinds = []string{plan.AlertReplicationLag, plan.AlertReplicationBacklog, plan.AlertBackupFreshness, plan.AlertRunbookStaleness, plan.AlertStandbyCapacity}
 
 // shape is how a rule compares its metric with the threshold.
 type shape int
@@ -232,19 +237,13 @@ func (g *gen) rule(id string) (*rule, error) {
 		if !ok {
 			return nil, fail("no threshold: it states none, and none of the tiers it guards (%s) states an RPO (lint DR006 reports it)", g.tierList(g.p.AlertTiers(id), false))
 		}
-		tiers = g.p.AlertTiers(id)
-		rpo, rpoTier, hasRPO := g.p.StrictestRPO(tiers)
-		tier = first(tiers)
-		if hasRPO {
-			tier = rpoTier
-			r.annotations["rpo"] = rpo.String()
-		}
+		tiers, tier = g.guarded(id)
 		threshold = d.String()
 		origin := "set in the plan"
 		if a.Threshold == nil {
-			origin = fmt.Sprintf("the RPO of %s", rpoTier)
+			origin = fmt.Sprintf("the RPO of %s", tier)
 		}
-		guards = fmt.Sprintf("It guards the data of %s; the threshold is %s.", g.tierList(tiers, true), origin)
+		guards = g.guardsText(id, tiers) + "; the threshold is " + origin + "."
 
 		m, err := g.metric(a)
 		if err != nil {
@@ -255,15 +254,33 @@ func (g *gen) rule(id string) (*rule, error) {
 		if a.Kind == plan.AlertReplicationLag {
 			r.shape = above
 			what = fmt.Sprintf("Replication lag on %s %s above %s%s.", g.pathText(a.Replication), isOrHasBeen(r.forDur), d.Human(), forText(r.forDur))
-			runbook, _ = g.scenarioRunbook(tiers, "failover")
+			runbook, _ = g.scenarioRunbook(g.p.AlertScope(id), "failover")
 		} else {
 			r.shape = ageAbove
 			if strings.Contains(m.Name, "timestamp") {
 				r.shape = olderThan
 			}
 			what = fmt.Sprintf("The newest recovery point of %s %s older than %s, or missing%s.", g.componentText(a.Component), isOrHasBeen(r.forDur), d.Human(), strings.Replace(forText(r.forDur), " for", ", for", 1))
-			runbook, _ = g.scenarioRunbook(tiers, "restore", "isolate-and-restore")
+			runbook, _ = g.scenarioRunbook(g.p.AlertScope(id), "restore", "isolate-and-restore")
 		}
+
+	case plan.AlertReplicationBacklog:
+		// A count of late objects or operations, not an age.
+		n := a.BacklogThreshold()
+		tiers, tier = g.guarded(id)
+		threshold = strconv.FormatInt(n, 10)
+		origin := "set in the plan"
+		if a.ThresholdCount == nil {
+			origin = "any late operation (the plan states no thresholdCount)"
+		}
+		guards = g.guardsText(id, tiers) + "; the threshold is " + origin + "."
+		m, err := g.metric(a)
+		if err != nil {
+			return nil, fail("%v", err)
+		}
+		r.metric, r.shape, r.threshold = m, above, float64(n)
+		what = fmt.Sprintf("Replication on %s %s more than %s late operations%s.", g.pathText(a.Replication), hasOrHasHad(r.forDur), threshold, forText(r.forDur))
+		runbook, _ = g.scenarioRunbook(g.p.AlertScope(id), "failover")
 
 	case plan.AlertRunbookStaleness:
 		if a.Runbook == "" {
@@ -359,6 +376,9 @@ func (g *gen) rule(id string) (*rule, error) {
 	if tier != "" {
 		r.labels["tier"] = tier
 	}
+	if o := g.p.Objective(id); o.Tier != "" && g.p.Tiers[o.Tier] != nil && g.p.Tiers[o.Tier].RPO != nil && (a.Kind == plan.AlertReplicationLag || a.Kind == plan.AlertBackupFreshness || a.Kind == plan.AlertReplicationBacklog) {
+		r.annotations["rpo"] = o.RPO.String()
+	}
 	r.annotations["summary"] = a.Title
 	if a.Title == "" {
 		r.annotations["summary"] = fmt.Sprintf("%s alert %s of plan %s", a.Kind, id, g.p.Name)
@@ -391,6 +411,24 @@ func (g *gen) metric(a *plan.Alert) (plan.Metric, error) {
 	path := g.p.Replication[a.Replication]
 	if path == nil {
 		return plan.Metric{}, fmt.Errorf("no metric: give the alert one, or a replication path that has one")
+	}
+	if a.Kind == plan.AlertReplicationBacklog {
+		// The path's metric is its lag; a backlog is another series.
+		if path.Mechanism != "s3-crr" {
+			return plan.Metric{}, fmt.Errorf("no metric: drplan knows a default backlog metric for s3-crr only; give the alert one")
+		}
+		m := plan.Metric{Name: "aws_s3_operations_failed_replication_sum"}
+		labels := map[string]string{}
+		if c := g.p.Components[path.From]; c != nil && c.AWS != nil && c.AWS.Bucket != "" {
+			labels["source_bucket"] = c.AWS.Bucket
+		}
+		if c := g.p.Components[path.To]; c != nil && c.AWS != nil && c.AWS.Bucket != "" {
+			labels["destination_bucket"] = c.AWS.Bucket
+		}
+		if len(labels) > 0 {
+			m.Labels = labels
+		}
+		return m, nil
 	}
 	if path.Metric != nil {
 		return *path.Metric, nil
@@ -573,6 +611,36 @@ func (g *gen) componentText(id string) string {
 		return id
 	}
 	return fmt.Sprintf("%s (%s)", id, strings.Join(parts, ", "))
+}
+
+// guarded returns the tiers whose RPO alert id guards and the tier it is
+// labelled with: the one whose RPO it is held to (plan.Objective), or else
+// the most critical of those its path or component carries.
+func (g *gen) guarded(id string) (tiers []string, tier string) {
+	tiers = g.p.AlertTiers(id)
+	if o := g.p.Objective(id); o.Tier != "" {
+		return tiers, o.Tier
+	}
+	return tiers, first(g.p.AlertScope(id))
+}
+
+// guardsText says what an alert guards, for its description.
+func (g *gen) guardsText(id string, tiers []string) string {
+	a := g.p.Alerts[id]
+	switch {
+	case a.Guards != nil && a.Guards.Readiness != "":
+		return "It guards readiness, no RPO: " + strings.TrimSuffix(a.Guards.Readiness, ".")
+	case a.Guards != nil:
+		return fmt.Sprintf("It guards the RPO of %s, as the plan states", g.tierList(tiers, true))
+	}
+	return fmt.Sprintf("It guards the data of %s", g.tierList(tiers, true))
+}
+
+func hasOrHasHad(forDur time.Duration) string {
+	if forDur > 0 {
+		return "has had"
+	}
+	return "has"
 }
 
 func isOrHasBeen(forDur time.Duration) string {

@@ -389,3 +389,49 @@ func promtool(t *testing.T, files map[string][]byte) {
 		}
 	}
 }
+
+// TestGuardsAndBacklog: an alert that names the tier it guards is labelled
+// and annotated with that tier's RPO, a readiness alert with none, and a
+// replication-backlog alert compares a count; promtool proves each fires
+// past its threshold and not at it.
+func TestGuardsAndBacklog(t *testing.T) {
+	t.Parallel()
+	p := loadOrderFlow(t)
+	p.Alerts["aurora-replication-lag"].Guards = &plan.AlertGuard{Tier: "tier1"}
+	p.Alerts["msk-replication-lag"].Guards = &plan.AlertGuard{Readiness: "standby consumers can start from mirrored offsets"}
+	three := int64(3)
+	p.Alerts["backups-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Title: "Backup objects failing to replicate",
+		Replication: "backups-crr", ThresholdCount: &three, For: &plan.Duration{Duration: 5 * time.Minute}}
+	p.Alerts["notebooks-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Replication: "notebooks-crr", Guards: &plan.AlertGuard{Tier: "tier3"}}
+	files := render(t, p)
+	rules := map[string]promRule{}
+	for _, grp := range parseRules(t, files[RulesFile]).Groups {
+		for _, r := range grp.Rules {
+			rules[r.Alert] = r
+		}
+	}
+	aurora := rules["aurora-replication-lag"]
+	if aurora.Labels["tier"] != "tier1" || aurora.Annotations["rpo"] != "30s" ||
+		!strings.Contains(aurora.Annotations["description"], "It guards the RPO of tier1 (RPO 30 s), as the plan states") {
+		t.Errorf("aurora: labels %v, annotations %v", aurora.Labels, aurora.Annotations)
+	}
+	msk := rules["msk-replication-lag"]
+	if _, ok := msk.Annotations["rpo"]; ok || !strings.Contains(msk.Annotations["description"], "It guards readiness, no RPO: standby consumers can start from mirrored offsets") {
+		t.Errorf("msk: annotations %v", msk.Annotations)
+	}
+	late := rules["backups-late"]
+	want := `max by (destination_bucket, source_bucket) (aws_s3_operations_failed_replication_sum{destination_bucket="orderflow-dr-backups-usw2", source_bucket="orderflow-backups-use1"}) > 3`
+	if late.Expr != want || late.For != "5m" || late.Annotations["threshold"] != "3" {
+		t.Errorf("backups-late: expr %q for %q threshold %q, want %q", late.Expr, late.For, late.Annotations["threshold"], want)
+	}
+	if nb := rules["notebooks-late"]; !strings.HasSuffix(nb.Expr, " > 0") || nb.Labels["tier"] != "tier3" || nb.Annotations["rpo"] != "1h" {
+		t.Errorf("notebooks-late: %+v", nb)
+	}
+	promtool(t, files)
+
+	// No default backlog metric for other mechanisms: an error naming it.
+	p.Alerts["aurora-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Replication: "aurora-global"}
+	if _, err := Files(p, Options{}); err == nil || !strings.Contains(err.Error(), `alert "aurora-late" (replication-backlog): no metric`) {
+		t.Errorf("Files error = %v", err)
+	}
+}

@@ -86,6 +86,9 @@ type Step struct {
 type Approval struct {
 	Role   string `json:"role"`
 	Reason string `json:"reason"`
+	// Standing is the role's approval given in advance for automated runs;
+	// the runner decides whether it is still in force when it reaches the gate.
+	Standing *plan.StandingApproval `json:"standing,omitempty"`
 }
 
 // Files renders the bundle of runbook runbookID, paths relative to the
@@ -120,7 +123,7 @@ func Files(p *plan.Plan, runbookID string) (map[string][]byte, error) {
 			st.After = append(st.After, rb.Steps[j].ID)
 		}
 		if s.Approval != nil {
-			st.Approval = &Approval{Role: s.Approval.Role, Reason: s.Approval.Reason}
+			st.Approval = &Approval{Role: s.Approval.Role, Reason: s.Approval.Reason, Standing: s.Approval.Standing}
 		}
 		if s.Timeout != nil {
 			st.TimeoutSeconds = int64(s.Timeout.Seconds())
@@ -228,12 +231,21 @@ func runScript(p *plan.Plan, runbookID string, rb *plan.Runbook, m Manifest) []b
 		fmt.Fprintf(&b, "script=%s\n", shQuote(s.Script))
 		fmt.Fprintf(&b, "expect=%s\n", shQuote(s.Expect))
 		fmt.Fprintf(&b, "timeout=%d\n", s.TimeoutSeconds)
-		role, reason := "", ""
+		role, reason, standing, from, until := "", "", "", "", ""
 		if s.Approval != nil {
 			role, reason = oneLine(s.Approval.Role), oneLine(s.Approval.Reason)
+			if st := s.Approval.Standing; st != nil {
+				standing, from = oneLine(st.String()), st.Date.String()
+				if st.Expires != nil {
+					until = st.Expires.String()
+				}
+			}
 		}
 		fmt.Fprintf(&b, "approval_role=%s\n", shQuote(role))
 		fmt.Fprintf(&b, "approval_reason=%s\n", shQuote(reason))
+		fmt.Fprintf(&b, "approval_standing=%s\n", shQuote(standing))
+		fmt.Fprintf(&b, "approval_from=%s\n", shQuote(from))
+		fmt.Fprintf(&b, "approval_until=%s\n", shQuote(until))
 		fmt.Fprintf(&b, "rollback=%s\n", shQuote(s.Rollback))
 		fmt.Fprintf(&b, "rollback_expect=%s\n", shQuote(s.RollbackExpect))
 		fmt.Fprintf(&b, "irreversible=%s\n", shQuote(oneLine(s.Irreversible)))

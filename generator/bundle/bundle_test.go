@@ -104,7 +104,7 @@ func TestOrderFlowBundles(t *testing.T) {
 				if !slices.Equal(ms.After, deps) && !(len(deps) == 0 && len(ms.After) == 0) {
 					t.Errorf("step %s: after %v, want %v", s.ID, ms.After, deps)
 				}
-				if (s.Approval != nil) != (ms.Approval != nil) || s.Approval != nil && *ms.Approval != (Approval{s.Approval.Role, s.Approval.Reason}) {
+				if (s.Approval != nil) != (ms.Approval != nil) || s.Approval != nil && *ms.Approval != (Approval{s.Approval.Role, s.Approval.Reason, s.Approval.Standing}) {
 					t.Errorf("step %s: approval %+v", s.ID, ms.Approval)
 				}
 				if s.Timeout != nil && ms.TimeoutSeconds != int64(s.Timeout.Seconds()) {
@@ -330,5 +330,36 @@ func TestRunShApprovalGateAsksUnderYes(t *testing.T) {
 	out, err, _ = runBundle(t, p, "y\n")
 	if err != nil || !strings.Contains(out, "second ok") {
 		t.Fatalf("approved run failed (%v):\n%s", err, out)
+	}
+}
+
+// run.sh decides on a standing approval as drplan run does: in force today,
+// it passes the gate under --yes; expired, it counts as none.
+func TestRunShStandingApproval(t *testing.T) {
+	date := func(s string) plan.Date {
+		d, err := plan.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	p := tinyPlan(false)
+	exp := date("2999-12-31")
+	st := &plan.StandingApproval{ApprovedBy: "VP Engineering", Date: date("2026-01-01"), Expires: &exp, Reference: "CAB-118"}
+	p.Runbooks["rb"].Steps[1].Approval = &plan.Approval{Role: "Incident Commander", Reason: "big step", Standing: st}
+	out, err, _ := runBundle(t, p, "")
+	if err != nil || !strings.Contains(out, "Standing approval: VP Engineering on 2026-01-01 (CAB-118), until 2999-12-31") || !strings.Contains(out, "second ok") {
+		t.Fatalf("standing approval not honoured under --yes (%v):\n%s", err, out)
+	}
+	exp = date("2026-06-30")
+	out, err, _ = runBundle(t, p, "n\n")
+	if err == nil || !strings.Contains(out, "is not in force today: it counts as none") || !strings.Contains(out, "Has Incident Commander approved step 2? [y/N]") || strings.Contains(out, "second ok") {
+		t.Fatalf("expired standing approval passed the gate (%v):\n%s", err, out)
+	}
+	// Not yet given counts as none as well.
+	exp = date("2999-12-31")
+	st.Date = date("2999-01-01")
+	if out, err, _ = runBundle(t, p, "n\n"); err == nil || strings.Contains(out, "second ok") {
+		t.Fatalf("standing approval dated in the future passed the gate (%v):\n%s", err, out)
 	}
 }

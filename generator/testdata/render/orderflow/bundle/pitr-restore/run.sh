@@ -8,7 +8,8 @@
 #
 #   sh run.sh          ask before every step
 #   sh run.sh --yes    do not ask, except at approval gates and before a
-#                      rollback, which always ask
+#                      rollback, which always ask (a gate whose standing
+#                      approval is in force today passes, as in drplan run)
 #
 # Answers are read from /dev/tty when it can be opened, otherwise (or when
 # DRPLAN_RUN_NO_TTY=1) from standard input. Steps run with standard input
@@ -171,6 +172,16 @@ offer_rollback() {
 	fi
 }
 
+# standing_in_force decides as drplan run does (plan.StandingApproval.InForce):
+# given on or before today (UTC) and valid through its expiry date. expr
+# compares the YYYY-MM-DD dates as strings.
+standing_in_force() {
+	[ -n "$approval_from" ] || return 1
+	today=$(date -u +%Y-%m-%d)
+	expr "$today" \>= "$approval_from" >/dev/null || return 1
+	[ -z "$approval_until" ] || expr "$today" \<= "$approval_until" >/dev/null
+}
+
 run_step() {
 	say ""
 	say "== Step $num: $title"
@@ -179,8 +190,15 @@ run_step() {
 	fi
 	if [ -n "$approval_role" ]; then
 		say "   Approval gate: $approval_role must approve. $approval_reason"
-		if ! ask "Has $approval_role approved step $num? [y/N]"; then
-			stop "step $num not approved"
+		if [ "$yes" -eq 1 ] && standing_in_force; then
+			say "   Standing approval: $approval_standing (standing approval for automated runs)."
+		else
+			if [ "$yes" -eq 1 ] && [ -n "$approval_standing" ]; then
+				say "   Standing approval $approval_standing is not in force today: it counts as none."
+			fi
+			if ! ask "Has $approval_role approved step $num? [y/N]"; then
+				stop "step $num not approved"
+			fi
 		fi
 	fi
 	if [ -z "$script" ]; then
@@ -233,6 +251,9 @@ expect='Health Status:[[:space:]]+Healthy'
 timeout=900
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/01-halt-bad-writes.rollback.sh'
 rollback_expect='auto-sync re-enabled'
 irreversible=''
@@ -247,6 +268,9 @@ expect='(?s)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+]00:00[[:space:]]+[0-9]{4}-[0-9
 timeout=600
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/02-confirm-restore-window.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -261,6 +285,9 @@ expect='db-pitr-restore[[:space:]]+creating'
 timeout=300
 approval_role='Database Lead'
 approval_reason='RESTORE_TO decides which writes count as good; a wrong instant either keeps corrupt rows or drops valid ones.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/03-restore-pitr-cluster.rollback.sh'
 rollback_expect='deleting'
 irreversible=''
@@ -275,6 +302,9 @@ expect='db-pitr-restore-1 available'
 timeout=9000
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/04-create-pitr-instance.rollback.sh'
 rollback_expect='deleting'
 irreversible=''
@@ -289,6 +319,9 @@ expect='[1-9][0-9]* change-stream files staged'
 timeout=1800
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/05-fetch-change-stream.rollback.sh'
 rollback_expect='change stream removed'
 irreversible=''
@@ -303,6 +336,9 @@ expect='(?s)latest_order_at=2[0-9]{3}-.*check [a-z_]+: ok'
 timeout=2700
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/06-verify-restored-data.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -317,6 +353,9 @@ expect='staged_rows=[1-9][0-9]*'
 timeout=3600
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/07-stage-repair-data.rollback.sh'
 rollback_expect='DROP SCHEMA'
 irreversible=''
@@ -331,6 +370,9 @@ expect='UPDATE [0-9]+'
 timeout=1800
 approval_role='Incident Commander'
 approval_reason='Writes to the live primary (and through the global database to us-west-2). The script must have been reviewed by the owning team and a DBA, and must save the rows it overwrites into repair.undo_* first.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/08-apply-repair.rollback.sh'
 rollback_expect='UPDATE [0-9]+'
 irreversible=''
@@ -345,6 +387,9 @@ expect='all checks ok'
 timeout=2700
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/09-verify-repair.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -359,6 +404,9 @@ expect='Phase:[[:space:]]+Succeeded'
 timeout=900
 approval_role='Service Owner'
 approval_reason='Git HEAD is deployed as soon as auto-sync is back on; it must contain the fix (or the revert) of the bad change.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/10-resume-deploys.rollback.sh'
 rollback_expect='rolled back'
 irreversible=''

@@ -8,7 +8,8 @@
 #
 #   sh run.sh          ask before every step
 #   sh run.sh --yes    do not ask, except at approval gates and before a
-#                      rollback, which always ask
+#                      rollback, which always ask (a gate whose standing
+#                      approval is in force today passes, as in drplan run)
 #
 # Answers are read from /dev/tty when it can be opened, otherwise (or when
 # DRPLAN_RUN_NO_TTY=1) from standard input. Steps run with standard input
@@ -171,6 +172,16 @@ offer_rollback() {
 	fi
 }
 
+# standing_in_force decides as drplan run does (plan.StandingApproval.InForce):
+# given on or before today (UTC) and valid through its expiry date. expr
+# compares the YYYY-MM-DD dates as strings.
+standing_in_force() {
+	[ -n "$approval_from" ] || return 1
+	today=$(date -u +%Y-%m-%d)
+	expr "$today" \>= "$approval_from" >/dev/null || return 1
+	[ -z "$approval_until" ] || expr "$today" \<= "$approval_until" >/dev/null
+}
+
 run_step() {
 	say ""
 	say "== Step $num: $title"
@@ -179,8 +190,15 @@ run_step() {
 	fi
 	if [ -n "$approval_role" ]; then
 		say "   Approval gate: $approval_role must approve. $approval_reason"
-		if ! ask "Has $approval_role approved step $num? [y/N]"; then
-			stop "step $num not approved"
+		if [ "$yes" -eq 1 ] && standing_in_force; then
+			say "   Standing approval: $approval_standing (standing approval for automated runs)."
+		else
+			if [ "$yes" -eq 1 ] && [ -n "$approval_standing" ]; then
+				say "   Standing approval $approval_standing is not in force today: it counts as none."
+			fi
+			if ! ask "Has $approval_role approved step $num? [y/N]"; then
+				stop "step $num not approved"
+			fi
 		fi
 	fi
 	if [ -z "$script" ]; then
@@ -234,6 +252,9 @@ expect='db-standby-usw2 detached'
 timeout=600
 approval_role='Security Incident Commander'
 approval_reason='Ends cross-region protection for Tier 0 until the global database is rebuilt after the incident.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback=''
 rollback_expect=''
 irreversible='A cluster removed from a global database cannot rejoin it; the cross-region standby is rebuilt as a new secondary once the incident is closed.'
@@ -248,6 +269,9 @@ expect='deployment.apps/mirrormaker2 scaled'
 timeout=300
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/02-freeze-stream-replication.rollback.sh'
 rollback_expect='statefulset.apps/argocd-application-controller scaled'
 irreversible=''
@@ -262,6 +286,9 @@ expect='(?s)sg-0a9e7c5b3d1f24680.*sg-04c6e8a0b2d4f6a81.*InProgress'
 timeout=900
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/03-quarantine-network.rollback.sh'
 rollback_expect='InProgress'
 irreversible=''
@@ -276,6 +303,9 @@ expect='dr-quarantine-deny-all'
 timeout=300
 approval_role='Security Incident Commander'
 approval_reason='Stops everything still running in the production account, including any service that was still up.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/04-revoke-credentials.rollback.sh'
 rollback_expect='quarantine SCP detached'
 irreversible=''
@@ -290,6 +320,9 @@ expect='"Mode": "COMPLIANCE"'
 timeout=1800
 approval_role='Security Incident Commander'
 approval_reason='The restore point must predate the earliest indicator of compromise; everything after it is reconciled by hand.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/05-select-restore-point.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -304,6 +337,9 @@ expect='Apply complete! Resources: [0-9]+ added'
 timeout=5400
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/06-create-clean-environment.rollback.sh'
 rollback_expect='Destroy complete!'
 irreversible=''
@@ -318,6 +354,9 @@ expect='pg_restore finished at [0-9]{4}-'
 timeout=32400
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/07-restore-database.rollback.sh'
 rollback_expect='CREATE DATABASE'
 irreversible=''
@@ -332,6 +371,9 @@ expect='tier3 data restored'
 timeout=10800
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/08-restore-tier3-data.rollback.sh'
 rollback_expect='CREATE DATABASE'
 irreversible=''
@@ -346,6 +388,9 @@ expect='(?s)orderflow/db/app-users.*orderflow/msk/scram-users'
 timeout=3600
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback=''
 rollback_expect=''
 irreversible='The old credentials must be presumed stolen; putting them back would reopen the intrusion path. A failed rotation is fixed forward.'
@@ -360,6 +405,9 @@ expect='Health Status:[[:space:]]+Healthy'
 timeout=3600
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/10-deploy-workloads.rollback.sh'
 rollback_expect='recovery workloads removed'
 irreversible=''
@@ -374,6 +422,9 @@ expect='(?s)latest_order_at=.*roles=.*"status":"captured"'
 timeout=7200
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/11-verify-restore.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -388,6 +439,9 @@ expect='INSYNC'
 timeout=900
 approval_role='Security Incident Commander'
 approval_reason='Re-exposes OrderFlow to customers; only after Security has signed off the verification and every secret is rotated. VP Engineering is informed in #incidents-exec first.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/12-cut-over-dns.rollback.sh'
 rollback_expect='INSYNC'
 irreversible=''

@@ -8,7 +8,8 @@
 #
 #   sh run.sh          ask before every step
 #   sh run.sh --yes    do not ask, except at approval gates and before a
-#                      rollback, which always ask
+#                      rollback, which always ask (a gate whose standing
+#                      approval is in force today passes, as in drplan run)
 #
 # Answers are read from /dev/tty when it can be opened, otherwise (or when
 # DRPLAN_RUN_NO_TTY=1) from standard input. Steps run with standard input
@@ -171,6 +172,16 @@ offer_rollback() {
 	fi
 }
 
+# standing_in_force decides as drplan run does (plan.StandingApproval.InForce):
+# given on or before today (UTC) and valid through its expiry date. expr
+# compares the YYYY-MM-DD dates as strings.
+standing_in_force() {
+	[ -n "$approval_from" ] || return 1
+	today=$(date -u +%Y-%m-%d)
+	expr "$today" \>= "$approval_from" >/dev/null || return 1
+	[ -z "$approval_until" ] || expr "$today" \<= "$approval_until" >/dev/null
+}
+
 run_step() {
 	say ""
 	say "== Step $num: $title"
@@ -179,8 +190,15 @@ run_step() {
 	fi
 	if [ -n "$approval_role" ]; then
 		say "   Approval gate: $approval_role must approve. $approval_reason"
-		if ! ask "Has $approval_role approved step $num? [y/N]"; then
-			stop "step $num not approved"
+		if [ "$yes" -eq 1 ] && standing_in_force; then
+			say "   Standing approval: $approval_standing (standing approval for automated runs)."
+		else
+			if [ "$yes" -eq 1 ] && [ -n "$approval_standing" ]; then
+				say "   Standing approval $approval_standing is not in force today: it counts as none."
+			fi
+			if ! ask "Has $approval_role approved step $num? [y/N]"; then
+				stop "step $num not approved"
+			fi
 		fi
 	fi
 	if [ -z "$script" ]; then
@@ -234,6 +252,9 @@ expect='cluster:db-standby-usw2[[:space:]]+False[[:space:]]+available'
 timeout=180
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/01-check-standby-db.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -248,6 +269,9 @@ expect='fenced: |unreachable: '
 timeout=180
 approval_role='Incident Commander'
 approval_reason='Takes whatever us-east-1 still serves out of service; from here on we are committed to the failover.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/02-fence-primary-writers.rollback.sh'
 rollback_expect='self-heal re-enabled'
 irreversible=''
@@ -262,6 +286,9 @@ expect='nodepool.karpenter.sh/general patched'
 timeout=120
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/03-raise-standby-capacity.rollback.sh'
 rollback_expect='nodepool.karpenter.sh/general patched'
 irreversible=''
@@ -276,6 +303,9 @@ expect='Phase:[[:space:]]+Succeeded'
 timeout=600
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/04-activate-standby-workloads.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
 irreversible=''
@@ -290,6 +320,9 @@ expect='"IsDataLossAllowed": true'
 timeout=600
 approval_role='Incident Commander'
 approval_reason='Loses the commits not yet replicated (the lag read in step 1) and cannot be undone. Confirm the pre-conditions, especially that this is not data corruption, before approving.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback=''
 rollback_expect=''
 irreversible='A promoted secondary cannot be demoted again: us-east-1'\''s unreplicated commits have diverged. Going back is a planned switchover once db-primary has rejoined (or been rebuilt) as a secondary of orderflow-global, scheduled at least 48 hours later.'
@@ -304,6 +337,9 @@ expect='(?s)writer: db-standby-usw2.*in_recovery=false'
 timeout=720
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/06-wait-aurora-writer.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -318,6 +354,9 @@ expect='orderflow-sessions-usw2 available'
 timeout=600
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/07-promote-redis.rollback.sh'
 rollback_expect='modifying|available'
 irreversible=''
@@ -332,6 +371,9 @@ expect='(?m)^0 replicas'
 timeout=360
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/08-stop-mirrormaker.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
 irreversible=''
@@ -346,6 +388,9 @@ expect='CURRENT-OFFSET[[:space:]]+LOG-END-OFFSET[[:space:]]+LAG'
 timeout=300
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/09-check-kafka-offsets.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -360,6 +405,9 @@ expect='INSYNC'
 timeout=300
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/10-pin-dns-to-usw2.rollback.sh'
 rollback_expect='INSYNC'
 irreversible=''
@@ -374,6 +422,9 @@ expect='(?s)deployment "inventory-api" successfully rolled out.*karpenter nodes:
 timeout=900
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/11-wait-standby-capacity.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -388,6 +439,9 @@ expect='(?s)"region":"us-west-2".*"status":"captured"'
 timeout=300
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/12-smoke-test.rollback.sh'
 rollback_expect='nothing to undo'
 irreversible=''
@@ -402,6 +456,9 @@ expect='Health Status:[[:space:]]+Healthy'
 timeout=1200
 approval_role='Incident Commander'
 approval_reason='Consumers resume from MirrorMaker-translated offsets and will see some events twice; confirm with the Webhooks owner that deduplication on event id is on before tenants get duplicate deliveries.'
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/13-start-consumers.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
 irreversible=''
@@ -416,6 +473,9 @@ expect='(?s)restoring tooling-db from arn:aws:rds:us-west-2:.*Phase:[[:space:]]+
 timeout=10800
 approval_role=''
 approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
 rollback='steps/14-restore-tier3.rollback.sh'
 rollback_expect='deleting'
 irreversible=''
