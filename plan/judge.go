@@ -1,0 +1,174 @@
+package plan
+
+import "fmt"
+
+// Verdict is how one measured value of a drill compares with the objective
+// it was held to. Every document that shows a drill (strategy document,
+// auditor site) takes it from JudgeDrill, so they cannot disagree.
+type Verdict string
+
+// Verdicts, as the documents print them.
+const (
+	Met         Verdict = "met"
+	Missed      Verdict = "missed"
+	NotShown    Verdict = "not shown" // within the objective, but the drill did not complete
+	NotMeasured Verdict = "not measured"
+	NoTarget    Verdict = "no target"
+)
+
+// Judged is one measured value against its objective.
+type Judged struct {
+	Measured, Target *Duration
+	// Of names whose objective Target is: "scenario region-failure" or
+	// "tier0".
+	Of      string
+	Verdict Verdict
+}
+
+// DrillJudgement is a drill's RTO and RPO against its objectives.
+type DrillJudgement struct {
+	RTO, RPO Judged
+	// Completed is true when the drill's outcome is success.
+	Completed bool
+}
+
+// DrillObjectives returns the objectives drill id is held to, the way
+// lint's DR105 holds it: its scenario's own RTO and RPO when the scenario
+// states them, otherwise the strictest of the tiers its runbook restores.
+func (p *Plan) DrillObjectives(id string) (rto, rpo Judged) {
+	d := p.Drills[id]
+	if d == nil {
+		return
+	}
+	tiers := p.RunbookTiers(d.Runbook)
+	var scen *Scenario
+	if d.Scenario != "" {
+		scen = p.Scenarios[d.Scenario]
+	}
+	pick := func(own *Duration, strictest func([]string) (Duration, string, bool)) Judged {
+		if own != nil {
+			return Judged{Target: own, Of: "scenario " + d.Scenario}
+		}
+		if v, tier, ok := strictest(tiers); ok {
+			return Judged{Target: &v, Of: tier}
+		}
+		return Judged{}
+	}
+	var ownRTO, ownRPO *Duration
+	if scen != nil {
+		ownRTO, ownRPO = scen.RTO, scen.RPO
+	}
+	return pick(ownRTO, p.StrictestRTO), pick(ownRPO, p.StrictestRPO)
+}
+
+// JudgeDrill compares what drill id measured with its objectives. A value
+// beyond its objective is missed whatever the outcome; a value within it
+// counts as met only when the drill completed (outcome success).
+func (p *Plan) JudgeDrill(id string) DrillJudgement {
+	d := p.Drills[id]
+	if d == nil {
+		return DrillJudgement{}
+	}
+	j := DrillJudgement{Completed: d.Outcome == "success"}
+	j.RTO, j.RPO = p.DrillObjectives(id)
+	if m := d.Measured; m != nil {
+		j.RTO.Measured, j.RPO.Measured = m.RTO, m.RPO
+	}
+	j.RTO.Verdict = verdict(j.RTO, j.Completed)
+	j.RPO.Verdict = verdict(j.RPO, j.Completed)
+	return j
+}
+
+func verdict(v Judged, completed bool) Verdict {
+	switch {
+	case v.Measured == nil:
+		return NotMeasured
+	case v.Target == nil:
+		return NoTarget
+	case v.Measured.Duration > v.Target.Duration:
+		return Missed
+	case !completed:
+		return NotShown
+	}
+	return Met
+}
+
+// Missed reports whether the drill missed its RTO or its RPO.
+func (j DrillJudgement) Missed() bool { return j.RTO.Verdict == Missed || j.RPO.Verdict == Missed }
+
+// Outcome is the drill's recorded outcome qualified by the judgement, so
+// that no document calls a drill a plain "success" when it missed an
+// objective: "success — RTO missed: 11m40s against 60 s".
+func (j DrillJudgement) Outcome(recorded string) string {
+	var missed []string
+	for _, v := range []struct {
+		name string
+		j    Judged
+	}{{"RTO", j.RTO}, {"RPO", j.RPO}} {
+		if v.j.Verdict == Missed {
+			missed = append(missed, fmt.Sprintf("%s missed: %s against %s", v.name, v.j.Measured.Human(), v.j.Target.Human()))
+		}
+	}
+	out := recorded
+	for i, m := range missed {
+		if i == 0 {
+			out += " — " + m
+		} else {
+			out += "; " + m
+		}
+	}
+	return out
+}
+
+// LatestDrill returns the most recent drill of runbook id (of two on the
+// same date, the later ID), or "" when it has none.
+func (p *Plan) LatestDrill(runbook string) string {
+	best := ""
+	for _, id := range Keys(p.Drills) {
+		d := p.Drills[id]
+		if d.Runbook != runbook {
+			continue
+		}
+		if best == "" || !d.Date.Before(p.Drills[best].Date.Time) {
+			best = id
+		}
+	}
+	return best
+}
+
+// SignOffState is one required or given approval of a tier.
+type SignOffState struct {
+	Role, Name string
+	Date       *Date
+	// Given is the index in signoff.given, -1 for a missing approval.
+	Given int
+	// State is "current", "stale" (the objectives changed since) or
+	// "missing".
+	State string
+}
+
+// SignOffStates returns the sign-offs of tier id, given ones first in
+// order, then required roles nobody signed.
+func (p *Plan) SignOffStates(id string) []SignOffState {
+	t := p.Tiers[id]
+	if t == nil || t.SignOff == nil {
+		return nil
+	}
+	digest := p.TierDigest(id)
+	var out []SignOffState
+	given := map[string]bool{}
+	for i, s := range t.SignOff.Given {
+		state := "current"
+		if s.Digest != digest {
+			state = "stale"
+		}
+		given[s.Role] = true
+		out = append(out, SignOffState{Role: s.Role, Name: s.Name, Date: &t.SignOff.Given[i].Date, Given: i, State: state})
+	}
+	for _, r := range t.SignOff.Required {
+		if !given[r] {
+			out = append(out, SignOffState{Role: r, Given: -1, State: "missing"})
+		}
+	}
+	return out
+}
