@@ -103,7 +103,7 @@ func matchSuppression(sups []suppression, f report.Finding, now time.Time) *supp
 }
 
 func (s *suppression) report() *report.Suppression {
-	out := &report.Suppression{Reason: s.s.Reason, Pos: s.pos}
+	out := &report.Suppression{Reason: s.s.Reason, Owner: s.s.Owner, Pos: s.pos}
 	if s.s.Expires != nil {
 		out.Expires = s.s.Expires.String()
 	}

@@ -54,6 +54,8 @@ type Suppression struct {
 	Rule    string `json:"rule"`
 	Reason  string `json:"reason"`
 	Expires *Date  `json:"expires,omitempty"`
+	// Owner answers for an accepted gap until it is closed or expires.
+	Owner string `json:"owner,omitempty"`
 }
 
 // Owner is who keeps the document current.
