@@ -1,6 +1,10 @@
 package plan
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // Verdict is how one measured value of a drill compares with the objective
 // it was held to. Every document that shows a drill (strategy document,
@@ -171,4 +175,43 @@ func (p *Plan) SignOffStates(id string) []SignOffState {
 		}
 	}
 	return out
+}
+
+// TierMeasuredRTO returns how long the latest drill of a runbook restoring
+// tier id took to bring it back, and that drill. The drill's measured RTO
+// counts for every tier it restores; a tier its steps bring back later
+// (a restore after the failover) counts until its last recovering step
+// finished, from the drill's step timings (estimates stand in for steps
+// the drill did not time). ok is false when no such drill measured an RTO.
+func (p *Plan) TierMeasuredRTO(id string) (rto Duration, drill string, ok bool) {
+	for _, did := range Keys(p.Drills) {
+		d := p.Drills[did]
+		if d.Measured == nil || d.Measured.RTO == nil || !slices.Contains(p.RunbookTiers(d.Runbook), id) {
+			continue
+		}
+		if drill == "" || !d.Date.Before(p.Drills[drill].Date.Time) {
+			drill = did
+		}
+	}
+	if drill == "" {
+		return Duration{}, "", false
+	}
+	d := p.Drills[drill]
+	rto = *d.Measured.RTO
+	rb := p.Runbooks[d.Runbook]
+	timed := map[string]time.Duration{}
+	for _, s := range d.Steps {
+		timed[s.ID] = s.Duration.Duration
+	}
+	recovers := slices.ContainsFunc(rb.Steps, func(s *Step) bool { return slices.Contains(s.Recovers, id) })
+	if recovers && len(timed) > 0 {
+		steps := rb.CriticalPath(id, func(i int) time.Duration {
+			if t, ok := timed[rb.Steps[i].ID]; ok {
+				return t
+			}
+			return rb.EstimateOf(i)
+		})
+		rto.Duration = max(rto.Duration, steps)
+	}
+	return rto, drill, true
 }
