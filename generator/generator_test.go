@@ -171,7 +171,7 @@ func TestStrategyOrderFlow(t *testing.T) {
 		// Tier notes are the document's, not a pointer to the plan's files.
 		"**tier0: Checkout & Payments.** Taking orders and payments.",
 		// Every accepted finding, with its reason, expiry and what drills measured.
-		"| replication.aurora-global.mode | tier0's RPO is 0 but replication path \"aurora-global\"",
+		"| `replication.aurora-global.mode` | tier0's RPO is 0 but replication path \"aurora-global\"",
 		"| 2027-06-30 | SRE on-call | region-failover 2026-10-21 (success): RTO 11m40s against 60 s, missed; RPO 0 against 0, met |",
 		"| 2026-07-22 | ransomware-restore | ransomware | staging | partial — RTO missed: 14h20m against 12 h | 14h20m | 12 h (scenario ransomware) |",
 		"## 3. Failure scenarios and declared scope",
