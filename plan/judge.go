@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -214,4 +215,73 @@ func (p *Plan) TierMeasuredRTO(id string) (rto Duration, drill string, ok bool) 
 		rto.Duration = max(rto.Duration, steps)
 	}
 	return rto, drill, true
+}
+
+// AppliesTo reports whether the template is written for scenario id: it
+// names it, or names no scenario at all.
+func (t *CommTemplate) AppliesTo(id string) bool {
+	return len(t.Scenarios) == 0 || slices.Contains(t.Scenarios, id)
+}
+
+// CommTemplates returns the templates that apply to scenario id.
+func (p *Plan) CommTemplates(id string) []string {
+	var out []string
+	for _, tid := range Keys(p.Comms) {
+		if p.Comms[tid].AppliesTo(id) {
+			out = append(out, tid)
+		}
+	}
+	return out
+}
+
+// placeholderRE matches a {{placeholder}} of a comms template.
+var placeholderRE = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+
+// PlaceholderRE matches a {{placeholder}} of a comms template; its first
+// group is the field's name.
+func PlaceholderRE() *regexp.Regexp { return placeholderRE }
+
+// Placeholders returns the fields a template text names, in order.
+func Placeholders(s string) []string {
+	var out []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// ScenarioTiers returns the tiers scenario id affects: those it lists, or
+// those its runbook restores.
+func (p *Plan) ScenarioTiers(id string) []string {
+	s := p.Scenarios[id]
+	if s == nil {
+		return nil
+	}
+	if len(s.Tiers) == 0 && s.Runbook != "" {
+		return p.RunbookTiers(s.Runbook)
+	}
+	return s.Tiers
+}
+
+// ScenarioObjectives returns the RTO and RPO scenario id is held to: its
+// own where it states them, else the strictest of its tiers; nil when
+// neither says.
+func (p *Plan) ScenarioObjectives(id string) (rto, rpo *Duration) {
+	s := p.Scenarios[id]
+	if s == nil {
+		return nil, nil
+	}
+	rto, rpo = s.RTO, s.RPO
+	tiers := p.ScenarioTiers(id)
+	if rto == nil {
+		if d, _, ok := p.StrictestRTO(tiers); ok {
+			rto = &d
+		}
+	}
+	if rpo == nil {
+		if d, _, ok := p.StrictestRPO(tiers); ok {
+			rpo = &d
+		}
+	}
+	return rto, rpo
 }
