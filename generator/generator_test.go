@@ -202,15 +202,28 @@ func TestCommsFilesOrderFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := CommsFiles(p)
-	// Every template for every in-scope scenario, and nothing else.
-	inScope := 0
-	for _, s := range p.Scenarios {
+	// For every in-scope scenario the templates written for it, and
+	// nothing else.
+	want := 0
+	for sid, s := range p.Scenarios {
 		if s.InScope {
-			inScope++
+			want += len(p.CommTemplates(sid))
 		}
 	}
-	if len(files) != inScope*len(p.Comms) {
-		t.Errorf("%d comms files, want %d scenarios x %d templates", len(files), inScope, len(p.Comms))
+	if len(files) != want {
+		t.Errorf("%d comms files, want %d", len(files), want)
+	}
+	if _, ok := files["comms/ransomware/status-page-declared-region.md"]; ok {
+		t.Error("the region failover's status message is rendered for ransomware")
+	}
+	rw := string(files["comms/ransomware/exec-declared-ransomware.md"])
+	if !strings.Contains(rw, "within 12 h") || !strings.Contains(rw, "up to 1 day of changes") {
+		t.Errorf("ransomware exec message lacks the scenario's own objectives:\n%s", rw)
+	}
+	for name, data := range files {
+		if strings.Contains(string(data), "confirmed orders and payments are safe") {
+			t.Errorf("%s promises confirmed orders are safe, which asynchronous replication cannot", name)
+		}
 	}
 	for name, data := range files {
 		// Plan facts are always filled; only incident fields stay blank.
@@ -221,7 +234,7 @@ func TestCommsFilesOrderFlow(t *testing.T) {
 			t.Errorf("%s: a plan fact was left blank", name)
 		}
 	}
-	subject, body, unfilled := FillComms(p.Comms["status-page-declared"], map[string]string{
+	subject, body, unfilled := FillComms(p.Comms["status-page-declared-region"], map[string]string{
 		"system": "OrderFlow", "incident.start_time": "03:12", "incident.next_update": "03:45", "affected_services": "Checkout",
 	})
 	if len(unfilled) != 0 || !strings.Contains(body, "since 03:12 UTC") || subject != "Investigating: OrderFlow disruption" {

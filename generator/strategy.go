@@ -352,9 +352,14 @@ func strategyComms(w *mdWriter, p *plan.Plan) {
 		if c.Review != nil {
 			reviewed = fmt.Sprintf("%s, %s", cell(c.Review.By), c.Review.Date)
 		}
-		rows = append(rows, []string{id, c.Audience, c.Phase, cell(c.Channel), reviewed})
+		scenarios := "all"
+		if len(c.Scenarios) > 0 {
+			scenarios = strings.Join(c.Scenarios, ", ")
+		}
+		rows = append(rows, []string{id, cell(scenarios), c.Audience, c.Phase, cell(c.Channel), reviewed})
 	}
-	w.table([]string{"template", "audience", "phase", "channel", "reviewed"}, rows)
+	w.f("Each scenario is sent the templates written for it (or for all scenarios): what a message may promise depends on the disaster. Filled per scenario under [comms/](comms/).\n\n")
+	w.table([]string{"template", "scenarios", "audience", "phase", "channel", "reviewed"}, rows)
 }
 
 func strategyCost(w *mdWriter, p *plan.Plan) {
