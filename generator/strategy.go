@@ -358,7 +358,7 @@ func strategyComms(w *mdWriter, p *plan.Plan) {
 		}
 		rows = append(rows, []string{id, cell(scenarios), c.Audience, c.Phase, cell(c.Channel), reviewed})
 	}
-	w.f("Each scenario is sent the templates written for it (or for all scenarios): what a message may promise depends on the disaster. Filled per scenario under [comms/](comms/).\n\n")
+	w.f("Each scenario is sent the templates written for it (or for all scenarios): what a message may promise depends on the disaster. Each is filled per scenario in `comms/<scenario>/`.\n\n")
 	w.table([]string{"template", "scenarios", "audience", "phase", "channel", "reviewed"}, rows)
 }
 
