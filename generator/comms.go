@@ -2,14 +2,13 @@ package generator
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/drplan/drplan/plan"
 )
 
-var placeholderRE = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+var placeholderRE = plan.PlaceholderRE()
 
 // Blank marks an incident-time field that nobody has filled in yet, so it
 // cannot be mistaken for finished text when pasted.
@@ -28,16 +27,7 @@ func CommsFacts(p *plan.Plan, scenarioID string) map[string]string {
 		return facts
 	}
 	facts["scenario"] = s.Title
-	tiers := s.Tiers
-	if len(tiers) == 0 {
-		for _, rb := range s.RunbookIDs() {
-			for _, t := range p.RunbookTiers(rb) {
-				if !slices.Contains(tiers, t) {
-					tiers = append(tiers, t)
-				}
-			}
-		}
-	}
+	tiers := p.ScenarioTiers(scenarioID)
 	var names, services []string
 	for _, t := range tiers {
 		if tier := p.Tiers[t]; tier != nil {
@@ -53,17 +43,7 @@ func CommsFacts(p *plan.Plan, scenarioID string) map[string]string {
 	}
 	facts["affected_tiers"] = strings.Join(names, "; ")
 	facts["affected_services"] = joinList(services)
-	rto, rpo := s.RTO, s.RPO
-	if rto == nil {
-		if d, _, ok := p.StrictestRTO(tiers); ok {
-			rto = &d
-		}
-	}
-	if rpo == nil {
-		if d, _, ok := p.StrictestRPO(tiers); ok {
-			rpo = &d
-		}
-	}
+	rto, rpo := p.ScenarioObjectives(scenarioID)
 	if rto != nil {
 		facts["rto"] = rto.Human()
 	}
@@ -105,9 +85,9 @@ func FillComms(t *plan.CommTemplate, facts map[string]string) (subject, body str
 	return subject, strings.TrimRight(body, "\n") + "\n", unfilled
 }
 
-// CommsFiles renders every template for every in-scope scenario, as
-// comms/<scenario>/<template>.md, with plan facts filled in and the
-// incident-time fields left as marked blanks.
+// CommsFiles renders, for every in-scope scenario, the templates written
+// for it (or for every scenario), as comms/<scenario>/<template>.md, with
+// plan facts filled in and the incident-time fields left as marked blanks.
 func CommsFiles(p *plan.Plan) Files {
 	files := Files{}
 	for _, sid := range plan.Keys(p.Scenarios) {
@@ -115,7 +95,7 @@ func CommsFiles(p *plan.Plan) Files {
 			continue
 		}
 		facts := CommsFacts(p, sid)
-		for _, tid := range plan.Keys(p.Comms) {
+		for _, tid := range p.CommTemplates(sid) {
 			t := p.Comms[tid]
 			subject, body, unfilled := FillComms(t, facts)
 			var b strings.Builder

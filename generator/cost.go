@@ -39,26 +39,44 @@ func CostMarkdown(p *plan.Plan) []byte {
 	}
 
 	b.WriteString("## Downtime exposure per tier\n\n")
-	b.WriteString("What an outage costs if each tier is restored exactly at its RTO: cost of downtime per minute × RTO.\n\n")
-	b.WriteString("| tier | RTO | downtime cost per minute | exposure at RTO |\n|---|---|---:|---:|\n")
-	var total float64
+	b.WriteString("What one outage costs at the cost of downtime per minute: if each tier is restored exactly at its RTO, and at what the latest drill of a runbook restoring it measured. " +
+		"A drill's measured RTO counts for every tier it restores; a tier its steps bring back later counts until its last recovering step finished.\n\n")
+	b.WriteString("| tier | RTO | downtime cost per minute | exposure at RTO | measured RTO (latest drill) | exposure at measured RTO |\n|---|---|---:|---:|---|---:|\n")
+	var total, totalMeasured float64
+	measuredAll := true
 	for _, id := range p.TierIDs() {
 		t := p.Tiers[id]
-		rto, perMin, exposure := "—", "—", "—"
+		rto, perMin, exposure, measured, measuredExposure := "—", "—", "—", "not drilled", "—"
 		if t.RTO != nil {
 			rto = t.RTO.Human()
 		}
+		m, drill, drilled := p.TierMeasuredRTO(id)
+		if drilled {
+			measured = fmt.Sprintf("%s (%s)", m.Human(), p.Drills[drill].Date)
+		} else {
+			measuredAll = false
+		}
 		if dc := downtimeCost(p, t); dc != nil {
-			perMin = money(dc.PerMinute, costCurrency(dc, cur))
+			c := costCurrency(dc, cur)
+			perMin = money(dc.PerMinute, c)
 			if t.RTO != nil {
 				e := dc.PerMinute * t.RTO.Minutes()
 				total += e
-				exposure = money(e, costCurrency(dc, cur))
+				exposure = money(e, c)
+			}
+			if drilled {
+				e := dc.PerMinute * m.Minutes()
+				totalMeasured += e
+				measuredExposure = money(e, c)
 			}
 		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", cell(id), cell(t.Title), rto, perMin, exposure)
+		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s |\n", cell(id), cell(t.Title), rto, perMin, exposure, measured, measuredExposure)
 	}
-	fmt.Fprintf(&b, "| **Total** | | | **%s** |\n", money(total, cur))
+	tm := money(totalMeasured, cur)
+	if !measuredAll {
+		tm += " (drilled tiers only)"
+	}
+	fmt.Fprintf(&b, "| **Total** | | | **%s** | | **%s** |\n", money(total, cur), tm)
 	return []byte(b.String())
 }
 

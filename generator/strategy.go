@@ -16,8 +16,6 @@ type StrategyOptions struct {
 	// Now is the date the document is rendered as of (review due, drill
 	// age); it comes from the caller, never the clock.
 	Now time.Time
-	// Findings are the plan's lint findings, summarised at the top.
-	Findings []report.Finding
 	// SVG renders DOT as SVG (drplan runs the drplan-diagram helper);
 	// without it no SVG is written.
 	SVG func(dot []byte) ([]byte, error)
@@ -28,15 +26,20 @@ type StrategyOptions struct {
 // StrategyMarkdown renders strategy.md, the DR Strategy Document: what each
 // tier is promised and who approved it, how the architecture delivers it,
 // what is in scope, how to recover, how readiness is watched and proven,
-// how to communicate, what it costs, and who keeps it current.
+// how to communicate, what it costs, and who keeps it current. It runs
+// lint's rules itself and lists every finding the plan accepts as a known
+// gap, and judges every drill against its objectives, so it never reads
+// greener than `drplan lint` and the auditor site.
 func StrategyMarkdown(p *plan.Plan, o StrategyOptions) []byte {
+	st := lintPlan(p, o)
 	w := &mdWriter{}
 	w.f("# %s\n\n", inline(title(p)))
 	if p.Description != "" {
 		w.f("%s\n\n", paragraph(p.Description))
 	}
-	strategySummary(w, p, o)
-	strategyObjectives(w, p)
+	strategySummary(w, p, o, st)
+	strategyKnownGaps(w, p, st)
+	strategyObjectives(w, p, st)
 	strategyArchitecture(w, p, o)
 	strategyScope(w, p)
 	strategyRunbooks(w, p)
@@ -61,17 +64,28 @@ func (w *mdWriter) table(head []string, rows [][]string) {
 	w.f("\n")
 }
 
-func strategySummary(w *mdWriter, p *plan.Plan, o StrategyOptions) {
+func strategySummary(w *mdWriter, p *plan.Plan, o StrategyOptions, st lintStatus) {
 	w.f("## Status\n\n")
 	counts := map[report.Severity]int{}
-	for _, f := range o.Findings {
+	for _, f := range st.findings {
 		counts[f.Severity]++
 	}
-	w.f("- **Lint** (as of %s): %d errors, %d warnings, %d info.\n", o.Now.Format(time.DateOnly), counts[report.Error], counts[report.Warning], counts[report.Info])
+	w.f("- **Lint** (as of %s): %d errors, %d warnings, %d info", o.Now.Format(time.DateOnly), counts[report.Error], counts[report.Warning], counts[report.Info])
+	if len(st.findings) > 0 {
+		w.f("; of these, %d accepted as known gaps and %d open (see [Known gaps](#known-gaps))", len(st.accepted), len(st.open))
+	}
+	if len(st.suppressed) > 0 {
+		w.f("; %d suppressed as not applying", len(st.suppressed))
+	}
+	w.f(".\n")
 	if last, id := lastDrill(p); last != nil {
-		w.f("- **Last drill:** %s, runbook `%s` (%s), outcome %s", last.Date, last.Runbook, last.Environment, last.Outcome)
-		if last.Measured != nil && last.Measured.RTO != nil {
-			w.f(", measured RTO %s", last.Measured.RTO.Human())
+		j := p.JudgeDrill(id)
+		w.f("- **Last drill:** %s, runbook `%s` (%s), outcome %s", last.Date, last.Runbook, last.Environment, j.Outcome(last.Outcome))
+		if j.RTO.Measured != nil && j.RTO.Verdict != plan.Missed {
+			w.f(", measured RTO %s", j.RTO.Measured.Human())
+			if j.RTO.Target != nil {
+				w.f(" against %s (%s)", j.RTO.Target.Human(), j.RTO.Verdict)
+			}
 		}
 		w.f(" (`%s`).\n", id)
 	} else {
@@ -100,7 +114,7 @@ func lastDrill(p *plan.Plan) (*plan.Drill, string) {
 	return best, bestID
 }
 
-func strategyObjectives(w *mdWriter, p *plan.Plan) {
+func strategyObjectives(w *mdWriter, p *plan.Plan, st lintStatus) {
 	w.f("## 1. Objectives and tier classification\n\n")
 	if len(p.Tiers) == 0 {
 		w.f("The plan declares no tiers.\n\n")
@@ -115,32 +129,45 @@ func strategyObjectives(w *mdWriter, p *plan.Plan) {
 		})
 	}
 	w.table([]string{"tier", "RTO", "RPO", "strategy", "trigger", "services"}, rows)
-	w.f("### Sign-offs\n\n")
-	w.f("Each sign-off is bound by digest to the RTO, RPO, strategy and services it approved; a change to any of them makes it stale.\n\n")
-	var srows [][]string
+	w.f("### Tier notes\n\n")
 	for _, id := range p.TierIDs() {
 		t := p.Tiers[id]
-		if t.SignOff == nil {
-			srows = append(srows, []string{id, "—", "—", "—", "no sign-off required or given"})
+		w.f("**%s: %s.**", id, inline(t.Title))
+		if t.Description != "" {
+			w.f(" %s", paragraph(t.Description))
+		} else {
+			w.f(" The plan gives no notes on this tier.")
+		}
+		w.f("\n\n")
+	}
+	w.f("### Sign-offs\n\n")
+	w.f("Each sign-off is bound by digest to the RTO, RPO, strategy and services it approved; a change to any of them makes it stale. A current sign-off approves the objectives as written: the known gaps column counts the lint findings that say the plan does not deliver them.\n\n")
+	var srows [][]string
+	for _, id := range p.TierIDs() {
+		gaps := "none"
+		if n := tierGaps(st, id); n > 0 {
+			gaps = fmt.Sprintf("[%d](#known-gaps)", n)
+		}
+		states := p.SignOffStates(id)
+		if len(states) == 0 {
+			srows = append(srows, []string{id, "—", "—", "—", "no sign-off required or given", gaps})
 			continue
 		}
-		digest := p.TierDigest(id)
-		given := map[string]bool{}
-		for _, s := range t.SignOff.Given {
-			state := "current"
-			if s.Digest != digest {
+		for _, s := range states {
+			name, date, state := "—", "—", s.State
+			if s.Given >= 0 {
+				name, date = cell(s.Name), s.Date.String()
+			}
+			switch s.State {
+			case "stale":
 				state = "**stale**: objectives changed since"
+			case "missing":
+				state = "**missing**"
 			}
-			given[s.Role] = true
-			srows = append(srows, []string{id, cell(s.Role), cell(s.Name), s.Date.String(), state})
-		}
-		for _, r := range t.SignOff.Required {
-			if !given[r] {
-				srows = append(srows, []string{id, cell(r), "—", "—", "**missing**"})
-			}
+			srows = append(srows, []string{id, cell(s.Role), name, date, state, gaps})
 		}
 	}
-	w.table([]string{"tier", "role", "name", "date", "state"}, srows)
+	w.table([]string{"tier", "role", "name", "date", "state", "known gaps"}, srows)
 }
 
 func strategyArchitecture(w *mdWriter, p *plan.Plan, o StrategyOptions) {
@@ -348,24 +375,28 @@ func strategyGameDays(w *mdWriter, p *plan.Plan, o StrategyOptions) {
 	slices.SortStableFunc(ids, func(a, b string) int { return p.Drills[a].Date.Compare(p.Drills[b].Date.Time) })
 	for _, id := range ids {
 		d := p.Drills[id]
-		var rto, rpo string = "—", "—"
-		if d.Measured != nil {
-			rto, rpo = dur(d.Measured.RTO), dur(d.Measured.RPO)
-			if n := d.Measured.LostWrites; n != nil {
-				rpo += fmt.Sprintf(" (%d lost writes)", *n)
-			}
+		j := p.JudgeDrill(id)
+		rpo := dur(j.RPO.Measured)
+		if d.Measured != nil && d.Measured.LostWrites != nil {
+			rpo += fmt.Sprintf(" (%d lost writes)", *d.Measured.LostWrites)
 		}
-		target := "—"
-		if r, _, ok := p.StrictestRTO(p.RunbookTiers(d.Runbook)); ok {
-			target = r.Human()
-		}
-		rows = append(rows, []string{d.Date.String(), cell(d.Runbook), d.Environment, d.Outcome, rto, target, rpo})
+		rows = append(rows, []string{d.Date.String(), cell(d.Runbook), cell(orDash(d.Scenario)), d.Environment, cell(j.Outcome(d.Outcome)),
+			dur(j.RTO.Measured), objective(j.RTO), rpo, objective(j.RPO)})
 	}
 	if len(rows) == 0 {
 		w.f("None recorded.\n\n")
 		return
 	}
-	w.table([]string{"date", "runbook", "environment", "outcome", "measured RTO", "strictest tier RTO", "measured RPO"}, rows)
+	w.f("Each drill is held to its scenario's own objectives where the scenario states them, otherwise to the strictest objective of the tiers its runbook restores. An outcome is qualified when a measured value missed its objective.\n\n")
+	w.table([]string{"date", "runbook", "scenario", "environment", "outcome", "measured RTO", "RTO objective", "measured RPO", "RPO objective"}, rows)
+}
+
+// objective is "60 s (tier0)" or "12 h (scenario ransomware)".
+func objective(j plan.Judged) string {
+	if j.Target == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%s (%s)", j.Target.Human(), j.Of)
 }
 
 func strategyComms(w *mdWriter, p *plan.Plan) {
@@ -377,9 +408,14 @@ func strategyComms(w *mdWriter, p *plan.Plan) {
 		if c.Review != nil {
 			reviewed = fmt.Sprintf("%s, %s", cell(c.Review.By), c.Review.Date)
 		}
-		rows = append(rows, []string{id, c.Audience, c.Phase, cell(c.Channel), reviewed})
+		scenarios := "all"
+		if len(c.Scenarios) > 0 {
+			scenarios = strings.Join(c.Scenarios, ", ")
+		}
+		rows = append(rows, []string{id, cell(scenarios), c.Audience, c.Phase, cell(c.Channel), reviewed})
 	}
-	w.table([]string{"template", "audience", "phase", "channel", "reviewed"}, rows)
+	w.f("Each scenario is sent the templates written for it (or for all scenarios): what a message may promise depends on the disaster. Each is filled per scenario in `comms/<scenario>/`.\n\n")
+	w.table([]string{"template", "scenarios", "audience", "phase", "channel", "reviewed"}, rows)
 }
 
 func strategyCost(w *mdWriter, p *plan.Plan) {

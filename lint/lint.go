@@ -135,6 +135,7 @@ func ApplySuppressions(p *plan.Plan, fs []report.Finding, now time.Time) (findin
 			// Known and stated: still visible, but no longer failing.
 			f.Severity = min(f.Severity, report.Warning)
 			f.Message += " (accepted: " + s.s.Reason + ")"
+			f.Accepted = s.report()
 		default:
 			f.Suppressed = s.report()
 			suppressed = append(suppressed, f)

@@ -103,9 +103,36 @@ func matchSuppression(sups []suppression, f report.Finding, now time.Time) *supp
 }
 
 func (s *suppression) report() *report.Suppression {
-	out := &report.Suppression{Reason: s.s.Reason, Pos: s.pos}
+	out := &report.Suppression{Reason: s.s.Reason, Owner: s.s.Owner, Pos: s.pos}
 	if s.s.Expires != nil {
 		out.Expires = s.s.Expires.String()
+	}
+	return out
+}
+
+// Acceptance is one entry of an accept list: a gap the plan states
+// knowingly.
+type Acceptance struct {
+	// Node is the path of the node carrying it; "" is the whole plan.
+	Node string
+	plan.Suppression
+	Pos plan.Pos
+}
+
+// Covers reports whether the acceptance applies to a finding of rule
+// about the node at path (rule IDs compare case-insensitively).
+func (a Acceptance) Covers(rule, path string) bool {
+	return strings.EqualFold(a.Rule, rule) && (a.Node == "" || path == a.Node || strings.HasPrefix(path, a.Node+"."))
+}
+
+// Acceptances returns every accept entry of the plan, in the order lint
+// matches them.
+func Acceptances(p *plan.Plan) []Acceptance {
+	var out []Acceptance
+	for _, s := range collectSuppressions(p) {
+		if s.accept {
+			out = append(out, Acceptance{Node: s.node, Suppression: s.s, Pos: s.pos})
+		}
 	}
 	return out
 }

@@ -60,6 +60,8 @@ type Suppression struct {
 	Rule    string `json:"rule"`
 	Reason  string `json:"reason"`
 	Expires *Date  `json:"expires,omitempty"`
+	// Owner answers for an accepted gap until it is closed or expires.
+	Owner string `json:"owner,omitempty"`
 }
 
 // Owner is who keeps the document current.
@@ -519,14 +521,15 @@ type DrillStep struct {
 
 // CommTemplate is a pre-written message for one audience and phase.
 type CommTemplate struct {
-	Audience string        `json:"audience"`
-	Phase    string        `json:"phase"`
-	Channel  string        `json:"channel,omitempty"`
-	Subject  string        `json:"subject,omitempty"`
-	Body     string        `json:"body"`
-	Review   *CommReview   `json:"review,omitempty"`
-	Suppress []Suppression `json:"suppress,omitempty"`
-	Accept   []Suppression `json:"accept,omitempty"`
+	Audience  string        `json:"audience"`
+	Phase     string        `json:"phase"`
+	Scenarios []string      `json:"scenarios,omitempty"`
+	Channel   string        `json:"channel,omitempty"`
+	Subject   string        `json:"subject,omitempty"`
+	Body      string        `json:"body"`
+	Review    *CommReview   `json:"review,omitempty"`
+	Suppress  []Suppression `json:"suppress,omitempty"`
+	Accept    []Suppression `json:"accept,omitempty"`
 }
 
 // CommReview records who reviewed a template and when.

@@ -118,6 +118,11 @@ func (p *Plan) CheckReferences() []Problem {
 		ref(c, p.Scenarios, "scenario", d.Scenario, "drills", id, "scenario")
 		ref(c, p.Runbooks, "runbook", d.Runbook, "drills", id, "runbook")
 	}
+	for _, id := range Keys(p.Comms) {
+		for i, s := range p.Comms[id].Scenarios {
+			ref(c, p.Scenarios, "scenario", s, "comms", id, "scenarios", i)
+		}
+	}
 	if cm := p.Cost; cm != nil {
 		for i, it := range cm.SteadyState {
 			ref(c, p.Components, "component", it.Component, "cost", "steadyState", i, "component")

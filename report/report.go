@@ -70,12 +70,17 @@ type Finding struct {
 	Path string `json:"path,omitempty"`
 	// Suppressed, when set, records why the finding is not counted.
 	Suppressed *Suppression `json:"suppressed,omitempty"`
+	// Accepted, when set, records the plan's acceptance of the finding as a
+	// known gap: still reported, at most a warning.
+	Accepted *Suppression `json:"accepted,omitempty"`
 }
 
 // Suppression is the reason a finding is silenced.
 type Suppression struct {
 	Reason  string `json:"reason"`
 	Expires string `json:"expires,omitempty"`
+	// Owner is who answers for an accepted gap, when the plan says.
+	Owner string `json:"owner,omitempty"`
 	// Pos is where the suppression is written.
 	Pos plan.Pos `json:"pos"`
 }

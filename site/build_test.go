@@ -21,7 +21,7 @@ func buildInput(t testing.TB, dir string, now time.Time, svg bool) (Input, gener
 		t.Fatal(err)
 	}
 	findings, suppressed := lint.Lint(p, lint.Options{Now: now})
-	o := generator.StrategyOptions{Now: now, Findings: findings}
+	o := generator.StrategyOptions{Now: now}
 	if svg {
 		o.SVG = diagram.SVG
 	}

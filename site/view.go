@@ -14,11 +14,9 @@ import (
 
 // Verdicts and states, shown as text labels (colour only repeats them).
 const (
-	stMet        = "met"
-	stMissed     = "missed"
-	stNotShown   = "not shown"
-	stNoMeasure  = "not measured"
-	stNoTarget   = "no target"
+	stMet        = string(plan.Met)
+	stMissed     = string(plan.Missed)
+	stNotShown   = string(plan.NotShown)
 	stCurrent    = "current"
 	stStale      = "stale"
 	stMissing    = "missing"
@@ -196,23 +194,13 @@ func newPlanView(in *Plan, rec []planRecord, sources *sourceIndex) *planView {
 		t := p.Tiers[id]
 		tv := tierView{ID: id, Title: t.Title, Level: t.Level, RTO: dur(t.RTO), RPO: dur(t.RPO), Strategy: t.Strategy,
 			Trigger: t.Trigger, Services: p.TierServices(id), Pos: at("tiers", id)}
-		if t.SignOff != nil {
-			digest := p.TierDigest(id)
-			given := map[string]bool{}
-			for i, s := range t.SignOff.Given {
-				state := stCurrent
-				if s.Digest != digest {
-					state = stStale
-				}
-				given[s.Role] = true
-				tv.SignOffs = append(tv.SignOffs, signOffView{Role: s.Role, Name: s.Name, Date: s.Date.String(), State: state,
-					Digest: s.Digest, Pos: at("tiers", id, "signoff", "given", i)})
+		for _, s := range p.SignOffStates(id) {
+			sv := signOffView{Role: s.Role, Name: "—", Date: "—", State: s.State, Pos: at("tiers", id, "signoff", "required")}
+			if s.Given >= 0 {
+				sv.Name, sv.Date, sv.Digest = s.Name, s.Date.String(), t.SignOff.Given[s.Given].Digest
+				sv.Pos = at("tiers", id, "signoff", "given", s.Given)
 			}
-			for _, r := range t.SignOff.Required {
-				if !given[r] {
-					tv.SignOffs = append(tv.SignOffs, signOffView{Role: r, Name: "—", Date: "—", State: stMissing, Pos: at("tiers", id, "signoff", "required")})
-				}
-			}
+			tv.SignOffs = append(tv.SignOffs, sv)
 		}
 		tv.State = stCurrent
 		for _, s := range tv.SignOffs {
@@ -312,43 +300,21 @@ func newRunbookView(p *plan.Plan, id string, at func(...any) link) runbookView {
 	return rv
 }
 
-// newDrillView judges a drill the way lint's DR105 does: against its
-// scenario's own objectives when the scenario states them, otherwise
-// against the strictest objective of the tiers the runbook restores.
+// newDrillView shows a drill as plan.JudgeDrill judges it (the way lint's
+// DR105 does): against its scenario's own objectives when the scenario
+// states them, otherwise against the strictest objective of the tiers the
+// runbook restores. The strategy document uses the same judgement.
 func newDrillView(p *plan.Plan, id string, at func(...any) link) drillView {
 	d := p.Drills[id]
 	dv := drillView{ID: id, Date: d.Date.String(), Scenario: d.Scenario, Environment: d.Environment, Operator: d.Operator,
 		Outcome: d.Outcome, Findings: d.Findings, FailedSteps: strings.Join(d.FailedSteps, ", "), Pos: at("drills", id),
-		RTO: "—", RPO: "—", LostWrites: "—"}
-	tiers := p.RunbookTiers(d.Runbook)
-	var scen *plan.Scenario
-	if d.Scenario != "" {
-		scen = p.Scenarios[d.Scenario]
+		LostWrites: "—"}
+	if m := d.Measured; m != nil && m.LostWrites != nil {
+		dv.LostWrites = fmt.Sprint(*m.LostWrites)
 	}
-	if scen != nil && scen.RTO != nil {
-		dv.rtoTarget = &scen.RTO.Duration
-	} else if r, _, ok := p.StrictestRTO(tiers); ok {
-		dv.rtoTarget = &r.Duration
-	}
-	if scen != nil && scen.RPO != nil {
-		dv.rpoTarget = &scen.RPO.Duration
-	} else if r, _, ok := p.StrictestRPO(tiers); ok {
-		dv.rpoTarget = &r.Duration
-	}
-	if m := d.Measured; m != nil {
-		if m.RTO != nil {
-			dv.rto = &m.RTO.Duration
-		}
-		if m.RPO != nil {
-			dv.rpo = &m.RPO.Duration
-		}
-		if m.LostWrites != nil {
-			dv.LostWrites = fmt.Sprint(*m.LostWrites)
-		}
-	}
-	completed := d.Outcome == "success"
-	dv.RTO, dv.RTOTarget, dv.RTOState = judge(dv.rto, dv.rtoTarget, completed)
-	dv.RPO, dv.RPOTarget, dv.RPOState = judge(dv.rpo, dv.rpoTarget, completed)
+	j := p.JudgeDrill(id)
+	dv.RTO, dv.RTOTarget, dv.RTOState, dv.rto, dv.rtoTarget = judged(j.RTO)
+	dv.RPO, dv.RPOTarget, dv.RPOState, dv.rpo, dv.rpoTarget = judged(j.RPO)
 	return dv
 }
 
@@ -359,21 +325,14 @@ func human(d *time.Duration) string {
 	return plan.Duration{Duration: *d}.Human()
 }
 
-func judge(measured, target *time.Duration, completed bool) (m, t, state string) {
-	m, t = human(measured), human(target)
-	switch {
-	case measured == nil:
-		state = stNoMeasure
-	case target == nil:
-		state = stNoTarget
-	case *measured > *target:
-		state = stMissed
-	case !completed:
-		state = stNotShown // within the target, but the runbook did not finish
-	default:
-		state = stMet
+func judged(j plan.Judged) (m, t, state string, measured, target *time.Duration) {
+	if j.Measured != nil {
+		measured = &j.Measured.Duration
 	}
-	return m, t, state
+	if j.Target != nil {
+		target = &j.Target.Duration
+	}
+	return human(measured), human(target), string(j.Verdict), measured, target
 }
 
 // planRecord is one verify record's checks of a plan.

@@ -94,10 +94,14 @@ func pickTemplate(p *plan.Plan, opts *CommsOptions) (string, error) {
 		if p.Comms[opts.Template] == nil {
 			return "", fmt.Errorf("plan %s has no template %q (it has: %s)", p.Name, opts.Template, strings.Join(plan.Keys(p.Comms), ", "))
 		}
+		if !p.Comms[opts.Template].AppliesTo(opts.Scenario) {
+			return "", fmt.Errorf("template %q is written for %s, not scenario %q (its templates: %s)", opts.Template,
+				strings.Join(p.Comms[opts.Template].Scenarios, ", "), opts.Scenario, strings.Join(p.CommTemplates(opts.Scenario), ", "))
+		}
 		return opts.Template, nil
 	}
 	var match []string
-	for _, id := range plan.Keys(p.Comms) {
+	for _, id := range p.CommTemplates(opts.Scenario) {
 		t := p.Comms[id]
 		if t.Audience == opts.Audience && (opts.Phase == "" || t.Phase == opts.Phase) {
 			match = append(match, id)
@@ -105,7 +109,7 @@ func pickTemplate(p *plan.Plan, opts *CommsOptions) (string, error) {
 	}
 	switch len(match) {
 	case 0:
-		return "", fmt.Errorf("plan %s has no %s template%s", p.Name, opts.Audience, map[bool]string{true: " for phase " + opts.Phase}[opts.Phase != ""])
+		return "", fmt.Errorf("plan %s has no %s template%s for scenario %s", p.Name, opts.Audience, map[bool]string{true: " for phase " + opts.Phase}[opts.Phase != ""], opts.Scenario)
 	case 1:
 		return match[0], nil
 	}

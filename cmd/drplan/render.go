@@ -106,7 +106,8 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return &exitError{ExitInvalid, err}
 	}
-	// The strategy document states the plan's lint status as of --now.
+	// The strategy document and the site state the plan's lint status as
+	// of --now; the generator lints the plan itself for the document.
 	var sopts []generator.StrategyOptions
 	var sitePlans []site.Plan
 	for _, p := range plans {
@@ -117,7 +118,7 @@ func renderRun(opts *RenderOptions) error {
 			asOf = p.LatestDate().Time
 		}
 		findings, suppressed := lint.Lint(p, lint.Options{Now: asOf})
-		sopts = append(sopts, generator.StrategyOptions{Now: asOf, Findings: findings, SVG: renderSVG(helper)})
+		sopts = append(sopts, generator.StrategyOptions{Now: asOf, SVG: renderSVG(helper)})
 		sources, err := site.ReadSources(p)
 		if err != nil {
 			return &exitError{ExitInvalid, err}

@@ -341,8 +341,8 @@ func (g *gen) rule(id string) (*rule, error) {
 		runbook, _ = g.scenarioRunbook(tiers, "failover")
 		serves := "It serves %s."
 		if sc := g.failoverScenario(); len(tiers) == 0 && sc != "" {
-			tiers = g.sortTiers(g.p.Scenarios[sc].Tiers)
-			runbook = g.p.Scenarios[sc].Runbook
+			tiers = g.sortTiers(g.p.ScenarioTiers(sc))
+			runbook = g.p.Scenarios[sc].RunbookIDs()[0]
 			serves = "It takes over %s in a failover (scenario " + sc + ")."
 		}
 		tier = first(tiers)
@@ -517,15 +517,29 @@ func selector(m plan.Metric) string {
 
 // scenarioRunbook is the runbook of the in-scope scenario covering one of
 // tiers, preferring one whose response is among responses, then by ID.
+// Of a scenario answered by several runbooks it names the first that
+// restores one of tiers, else the scenario's first runbook.
 func (g *gen) scenarioRunbook(tiers []string, responses ...string) (runbook, scenario string) {
+	overlaps := func(ts []string) bool {
+		return slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(tiers, t) })
+	}
+	pick := func(id string) string {
+		ids := g.p.Scenarios[id].RunbookIDs()
+		for _, rb := range ids {
+			if overlaps(g.p.RunbookTiers(rb)) {
+				return rb
+			}
+		}
+		return ids[0]
+	}
 	fallback := ""
 	for _, id := range plan.Keys(g.p.Scenarios) {
 		s := g.p.Scenarios[id]
-		if !s.InScope || s.Runbook == "" || !slices.ContainsFunc(s.Tiers, func(t string) bool { return slices.Contains(tiers, t) }) {
+		if !s.InScope || len(s.RunbookIDs()) == 0 || !overlaps(g.p.ScenarioTiers(id)) {
 			continue
 		}
 		if slices.Contains(responses, s.Response) {
-			return s.Runbook, id
+			return pick(id), id
 		}
 		if fallback == "" {
 			fallback = id
@@ -534,14 +548,14 @@ func (g *gen) scenarioRunbook(tiers []string, responses ...string) (runbook, sce
 	if fallback == "" {
 		return "", ""
 	}
-	return g.p.Scenarios[fallback].Runbook, fallback
+	return pick(fallback), fallback
 }
 
 // failoverScenario is the first in-scope scenario that fails over with a
 // runbook: what a standby no service depends on directly is there for.
 func (g *gen) failoverScenario() string {
 	for _, id := range plan.Keys(g.p.Scenarios) {
-		if s := g.p.Scenarios[id]; s.InScope && s.Runbook != "" && s.Response == "failover" {
+		if s := g.p.Scenarios[id]; s.InScope && len(s.RunbookIDs()) > 0 && s.Response == "failover" {
 			return id
 		}
 	}

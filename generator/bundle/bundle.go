@@ -230,6 +230,7 @@ func runScript(p *plan.Plan, runbookID string, rb *plan.Runbook, m Manifest) []b
 		fmt.Fprintf(&b, "after=%s\n", shQuote(strings.Join(s.After, ", ")))
 		fmt.Fprintf(&b, "script=%s\n", shQuote(s.Script))
 		fmt.Fprintf(&b, "expect=%s\n", shQuote(s.Expect))
+		fmt.Fprintf(&b, "expect_ere=%s\n", shQuote(ereOrEmpty(s.Expect)))
 		fmt.Fprintf(&b, "timeout=%d\n", s.TimeoutSeconds)
 		role, reason, standing, from, until := "", "", "", "", ""
 		if s.Approval != nil {
@@ -248,9 +249,20 @@ func runScript(p *plan.Plan, runbookID string, rb *plan.Runbook, m Manifest) []b
 		fmt.Fprintf(&b, "approval_until=%s\n", shQuote(until))
 		fmt.Fprintf(&b, "rollback=%s\n", shQuote(s.Rollback))
 		fmt.Fprintf(&b, "rollback_expect=%s\n", shQuote(s.RollbackExpect))
+		fmt.Fprintf(&b, "rollback_expect_ere=%s\n", shQuote(ereOrEmpty(s.RollbackExpect)))
 		fmt.Fprintf(&b, "irreversible=%s\n", shQuote(oneLine(s.Irreversible)))
 		b.WriteString("run_step\n")
 	}
 	b.WriteString("\nfinish_runbook\n")
 	return []byte(b.String())
+}
+
+// ereOrEmpty is run.sh's form of an expected-output pattern, "" when POSIX
+// cannot state it (run.sh then says the check is the engineer's).
+func ereOrEmpty(expr string) string {
+	if expr == "" {
+		return ""
+	}
+	ere, _ := ERE(expr)
+	return ere
 }

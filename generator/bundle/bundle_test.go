@@ -213,9 +213,10 @@ func TestShellcheck(t *testing.T) {
 
 func tinyPlan(breakStep2 bool) *plan.Plan {
 	d := func(s string) *plan.Duration { v, _ := plan.ParseDuration(s); return &v }
-	expect2 := "^second ok$"
+	// Whole-output matching, as in drplan run: a line is anchored with (?m).
+	expect2 := "(?m)^second ok$"
 	if breakStep2 {
-		expect2 = "^never printed$"
+		expect2 = "(?m)^never printed$"
 	}
 	return &plan.Plan{
 		Name:  "tiny",
@@ -229,7 +230,7 @@ func tinyPlan(breakStep2 bool) *plan.Plan {
 				{Number: 2, ID: "second", Title: "Say second, it's quoted", Command: "echo \"second ok\"\n", Expect: expect2,
 					Rollback: &plan.Rollback{Command: "echo rolled back > rollback-ran", Expect: "never"}},
 				{Number: 3, ID: "by-hand", Title: "Look at the dashboard"},
-				{Number: 4, ID: "third", Title: "Say third", Command: "echo third ok", Expect: `\d+|third`, After: []string{"first"}, Recovers: []string{"t0"}},
+				{Number: 4, ID: "third", Title: "Say third", Command: "echo third ok", Expect: `\bthird\b`, After: []string{"first"}, Recovers: []string{"t0"}},
 			},
 		}},
 	}

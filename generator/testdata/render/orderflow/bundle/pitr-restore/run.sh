@@ -16,11 +16,12 @@
 # from /dev/null; their output is shown and appended to the log
 # (DRPLAN_RUN_LOG, default drplan-run-<runbook>.log in the current folder).
 #
-# Expected output: the plan writes RE2 patterns; this runner checks them
-# with grep -E (POSIX ERE), line by line. The two mostly agree; when a
-# pattern uses RE2-only syntax (flags like (?m) or (?i), \d \w \s \b and
-# their capitals, \A \z, \p{..}, lazy *? +? ??) the check is skipped with
-# a notice, and the engineer reads the output. drplan drill checks RE2.
+# Expected output: the plan writes RE2 patterns, which drplan run matches
+# against a step's whole output. drplan render translates each into a
+# POSIX extended expression that this runner matches with awk against the
+# whole output too, so the two agree: a pattern may span lines. What POSIX
+# cannot say (\b, \B, classes beyond ASCII) is not translated; the check
+# is then skipped with a notice, and the engineer reads the output.
 #
 # Exit status: 0 all steps done; 1 a step failed; 3 stopped by the engineer.
 set -eu
@@ -104,16 +105,6 @@ confirm_preconditions() {
 	fi
 }
 
-# re2_only succeeds when pattern $1 uses syntax grep -E does not read.
-re2_only() {
-	case $1 in
-	*'(?'* | *'\d'* | *'\D'* | *'\w'* | *'\W'* | *'\s'* | *'\S'* | *'\b'* | *'\B'* | *'\A'* | *'\z'* | *'\p'* | *'\P'* | *'\Q'* | *'*?'* | *'+?'* | *'??'*)
-		return 0
-		;;
-	esac
-	return 1
-}
-
 # run_script runs script $1 (relative to the bundle) with timeout $2
 # seconds (0: none), showing and logging its output, and sets rc.
 run_script() {
@@ -131,23 +122,23 @@ run_script() {
 	rc=$(cat "$status_file")
 }
 
-# check_output succeeds when the last output matches pattern $1 (or the
-# check cannot be made with grep -E, which it says).
+# check_output succeeds when the whole of the last output matches pattern
+# $1, given in POSIX form as $2 (or the check cannot be made, which it says).
 check_output() {
 	if [ -z "$1" ]; then
 		return 0
 	fi
-	if re2_only "$1"; then
-		say "   Expected-output check skipped: /$1/ uses RE2-only syntax; read the output above."
+	if [ -z "$2" ]; then
+		say "   Expected-output check skipped: /$1/ has no POSIX form; read the output above."
 		return 0
 	fi
-	grep_rc=0
-	grep -Eq -e "$1" "$out" || grep_rc=$?
-	case $grep_rc in
+	awk_rc=0
+	DRPLAN_ERE=$2 awk '{ s = s $0 "\n" } END { exit !(s ~ ENVIRON["DRPLAN_ERE"]) }' "$out" || awk_rc=$?
+	case $awk_rc in
 	0) return 0 ;;
 	1) return 1 ;;
 	*)
-		say "   Expected-output check skipped: grep -E cannot read /$1/; read the output above."
+		say "   Expected-output check skipped: awk cannot read /$1/; read the output above."
 		return 0
 		;;
 	esac
@@ -159,7 +150,7 @@ offer_rollback() {
 		sed "1,/^# --- command/d" "$here/$rollback" | sed 's/^/   | /'
 		if ask "Run the rollback of step $num? [y/N]"; then
 			run_script "$rollback" "$timeout"
-			if [ "$rc" -eq 0 ] && check_output "$rollback_expect"; then
+			if [ "$rc" -eq 0 ] && check_output "$rollback_expect" "$rollback_expect_ere"; then
 				say "   Rollback of step $num done."
 			else
 				say "   Rollback of step $num FAILED (exit $rc)."
@@ -218,7 +209,7 @@ run_step() {
 	elapsed=$(($(date +%s) - step_started))
 	if [ "$rc" -ne 0 ]; then
 		say "   Step $num FAILED: exit status $rc after ${elapsed}s."
-	elif ! check_output "$expect"; then
+	elif ! check_output "$expect" "$expect_ere"; then
 		say "   Step $num FAILED: output does not match /$expect/ after ${elapsed}s."
 		rc=1
 	else
@@ -248,6 +239,7 @@ title='Stop the corruption at its source: freeze auto-sync and roll the bad rele
 after=''
 script='steps/01-halt-bad-writes.sh'
 expect='Health Status:[[:space:]]+Healthy'
+expect_ere='Health Status:([	- ])+Healthy'
 timeout=900
 approval_role=''
 approval_reason=''
@@ -256,6 +248,7 @@ approval_from=''
 approval_until=''
 rollback='steps/01-halt-bad-writes.rollback.sh'
 rollback_expect='auto-sync re-enabled'
+rollback_expect_ere='auto-sync re-enabled'
 irreversible=''
 run_step
 
@@ -265,6 +258,7 @@ title='Confirm RESTORE_TO lies inside the Aurora PITR window and matches the dep
 after='halt-bad-writes'
 script='steps/02-confirm-restore-window.sh'
 expect='(?s)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+]00:00[[:space:]]+[0-9]{4}-[0-9]{2}-[0-9]{2}T.*restore to: [0-9]{4}-'
+expect_ere='[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T([.0-:])+\+00:00([	- ])+[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T((.|\n))*restore to: [0-9][0-9][0-9][0-9]-'
 timeout=600
 approval_role=''
 approval_reason=''
@@ -273,6 +267,7 @@ approval_from=''
 approval_until=''
 rollback='steps/02-confirm-restore-window.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -282,6 +277,7 @@ title='Restore db-primary to RESTORE_TO into a new side cluster db-pitr-restore'
 after='confirm-restore-window'
 script='steps/03-restore-pitr-cluster.sh'
 expect='db-pitr-restore[[:space:]]+creating'
+expect_ere='db-pitr-restore([	- ])+creating'
 timeout=300
 approval_role='Database Lead'
 approval_reason='RESTORE_TO decides which writes count as good; a wrong instant either keeps corrupt rows or drops valid ones.'
@@ -290,6 +286,7 @@ approval_from=''
 approval_until=''
 rollback='steps/03-restore-pitr-cluster.rollback.sh'
 rollback_expect='deleting'
+rollback_expect_ere='deleting'
 irreversible=''
 run_step
 
@@ -299,6 +296,7 @@ title='Add an instance to the restored cluster and wait until it is available'
 after='restore-pitr-cluster'
 script='steps/04-create-pitr-instance.sh'
 expect='db-pitr-restore-1 available'
+expect_ere='db-pitr-restore-1 available'
 timeout=9000
 approval_role=''
 approval_reason=''
@@ -307,6 +305,7 @@ approval_from=''
 approval_until=''
 rollback='steps/04-create-pitr-instance.rollback.sh'
 rollback_expect='deleting'
+rollback_expect_ere='deleting'
 irreversible=''
 run_step
 
@@ -316,6 +315,7 @@ title='Fetch the logical change stream around the corruption from the WAL archiv
 after='confirm-restore-window'
 script='steps/05-fetch-change-stream.sh'
 expect='[1-9][0-9]* change-stream files staged'
+expect_ere='[1-9]([0-9])* change-stream files staged'
 timeout=1800
 approval_role=''
 approval_reason=''
@@ -324,6 +324,7 @@ approval_from=''
 approval_until=''
 rollback='steps/05-fetch-change-stream.rollback.sh'
 rollback_expect='change stream removed'
+rollback_expect_ere='change stream removed'
 irreversible=''
 run_step
 
@@ -333,6 +334,7 @@ title='Verify the restored copy is from before the corruption'
 after='create-pitr-instance'
 script='steps/06-verify-restored-data.sh'
 expect='(?s)latest_order_at=2[0-9]{3}-.*check [a-z_]+: ok'
+expect_ere='latest_order_at=2[0-9][0-9][0-9]-((.|\n))*check ([_a-z])+: ok'
 timeout=2700
 approval_role=''
 approval_reason=''
@@ -341,6 +343,7 @@ approval_from=''
 approval_until=''
 rollback='steps/06-verify-restored-data.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -350,6 +353,7 @@ title='Copy the pre-corruption versions of the affected rows into schema repair 
 after='verify-restored-data'
 script='steps/07-stage-repair-data.sh'
 expect='staged_rows=[1-9][0-9]*'
+expect_ere='staged_rows=[1-9]([0-9])*'
 timeout=3600
 approval_role=''
 approval_reason=''
@@ -358,6 +362,7 @@ approval_from=''
 approval_until=''
 rollback='steps/07-stage-repair-data.rollback.sh'
 rollback_expect='DROP SCHEMA'
+rollback_expect_ere='DROP SCHEMA'
 irreversible=''
 run_step
 
@@ -367,6 +372,7 @@ title='Apply the reviewed repair to the live primary in one transaction'
 after='stage-repair-data, fetch-change-stream, halt-bad-writes'
 script='steps/08-apply-repair.sh'
 expect='UPDATE [0-9]+'
+expect_ere='UPDATE ([0-9])+'
 timeout=1800
 approval_role='Incident Commander'
 approval_reason='Writes to the live primary (and through the global database to us-west-2). The script must have been reviewed by the owning team and a DBA, and must save the rows it overwrites into repair.undo_* first.'
@@ -375,6 +381,7 @@ approval_from=''
 approval_until=''
 rollback='steps/08-apply-repair.rollback.sh'
 rollback_expect='UPDATE [0-9]+'
+rollback_expect_ere='UPDATE ([0-9])+'
 irreversible=''
 run_step
 
@@ -384,6 +391,7 @@ title='Verify the repair on the primary'
 after='apply-repair'
 script='steps/09-verify-repair.sh'
 expect='all checks ok'
+expect_ere='all checks ok'
 timeout=2700
 approval_role=''
 approval_reason=''
@@ -392,6 +400,7 @@ approval_from=''
 approval_until=''
 rollback='steps/09-verify-repair.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -401,6 +410,7 @@ title='Re-enable auto-sync for the application once the fix is merged'
 after='verify-repair'
 script='steps/10-resume-deploys.sh'
 expect='Phase:[[:space:]]+Succeeded'
+expect_ere='Phase:([	- ])+Succeeded'
 timeout=900
 approval_role='Service Owner'
 approval_reason='Git HEAD is deployed as soon as auto-sync is back on; it must contain the fix (or the revert) of the bad change.'
@@ -409,6 +419,7 @@ approval_from=''
 approval_until=''
 rollback='steps/10-resume-deploys.rollback.sh'
 rollback_expect='rolled back'
+rollback_expect_ere='rolled back'
 irreversible=''
 run_step
 

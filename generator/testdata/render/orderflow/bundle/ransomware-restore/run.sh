@@ -16,11 +16,12 @@
 # from /dev/null; their output is shown and appended to the log
 # (DRPLAN_RUN_LOG, default drplan-run-<runbook>.log in the current folder).
 #
-# Expected output: the plan writes RE2 patterns; this runner checks them
-# with grep -E (POSIX ERE), line by line. The two mostly agree; when a
-# pattern uses RE2-only syntax (flags like (?m) or (?i), \d \w \s \b and
-# their capitals, \A \z, \p{..}, lazy *? +? ??) the check is skipped with
-# a notice, and the engineer reads the output. drplan drill checks RE2.
+# Expected output: the plan writes RE2 patterns, which drplan run matches
+# against a step's whole output. drplan render translates each into a
+# POSIX extended expression that this runner matches with awk against the
+# whole output too, so the two agree: a pattern may span lines. What POSIX
+# cannot say (\b, \B, classes beyond ASCII) is not translated; the check
+# is then skipped with a notice, and the engineer reads the output.
 #
 # Exit status: 0 all steps done; 1 a step failed; 3 stopped by the engineer.
 set -eu
@@ -104,16 +105,6 @@ confirm_preconditions() {
 	fi
 }
 
-# re2_only succeeds when pattern $1 uses syntax grep -E does not read.
-re2_only() {
-	case $1 in
-	*'(?'* | *'\d'* | *'\D'* | *'\w'* | *'\W'* | *'\s'* | *'\S'* | *'\b'* | *'\B'* | *'\A'* | *'\z'* | *'\p'* | *'\P'* | *'\Q'* | *'*?'* | *'+?'* | *'??'*)
-		return 0
-		;;
-	esac
-	return 1
-}
-
 # run_script runs script $1 (relative to the bundle) with timeout $2
 # seconds (0: none), showing and logging its output, and sets rc.
 run_script() {
@@ -131,23 +122,23 @@ run_script() {
 	rc=$(cat "$status_file")
 }
 
-# check_output succeeds when the last output matches pattern $1 (or the
-# check cannot be made with grep -E, which it says).
+# check_output succeeds when the whole of the last output matches pattern
+# $1, given in POSIX form as $2 (or the check cannot be made, which it says).
 check_output() {
 	if [ -z "$1" ]; then
 		return 0
 	fi
-	if re2_only "$1"; then
-		say "   Expected-output check skipped: /$1/ uses RE2-only syntax; read the output above."
+	if [ -z "$2" ]; then
+		say "   Expected-output check skipped: /$1/ has no POSIX form; read the output above."
 		return 0
 	fi
-	grep_rc=0
-	grep -Eq -e "$1" "$out" || grep_rc=$?
-	case $grep_rc in
+	awk_rc=0
+	DRPLAN_ERE=$2 awk '{ s = s $0 "\n" } END { exit !(s ~ ENVIRON["DRPLAN_ERE"]) }' "$out" || awk_rc=$?
+	case $awk_rc in
 	0) return 0 ;;
 	1) return 1 ;;
 	*)
-		say "   Expected-output check skipped: grep -E cannot read /$1/; read the output above."
+		say "   Expected-output check skipped: awk cannot read /$1/; read the output above."
 		return 0
 		;;
 	esac
@@ -159,7 +150,7 @@ offer_rollback() {
 		sed "1,/^# --- command/d" "$here/$rollback" | sed 's/^/   | /'
 		if ask "Run the rollback of step $num? [y/N]"; then
 			run_script "$rollback" "$timeout"
-			if [ "$rc" -eq 0 ] && check_output "$rollback_expect"; then
+			if [ "$rc" -eq 0 ] && check_output "$rollback_expect" "$rollback_expect_ere"; then
 				say "   Rollback of step $num done."
 			else
 				say "   Rollback of step $num FAILED (exit $rc)."
@@ -218,7 +209,7 @@ run_step() {
 	elapsed=$(($(date +%s) - step_started))
 	if [ "$rc" -ne 0 ]; then
 		say "   Step $num FAILED: exit status $rc after ${elapsed}s."
-	elif ! check_output "$expect"; then
+	elif ! check_output "$expect" "$expect_ere"; then
 		say "   Step $num FAILED: output does not match /$expect/ after ${elapsed}s."
 		rc=1
 	else
@@ -249,6 +240,7 @@ title='Detach the us-west-2 Aurora secondary from the global database and snapsh
 after=''
 script='steps/01-freeze-aurora-replication.sh'
 expect='db-standby-usw2 detached'
+expect_ere='db-standby-usw2 detached'
 timeout=600
 approval_role='Security Incident Commander'
 approval_reason='Ends cross-region protection for Tier 0 until the global database is rebuilt after the incident.'
@@ -257,6 +249,7 @@ approval_from=''
 approval_until=''
 rollback=''
 rollback_expect=''
+rollback_expect_ere=''
 irreversible='A cluster removed from a global database cannot rejoin it; the cross-region standby is rebuilt as a new secondary once the incident is closed.'
 run_step
 
@@ -266,6 +259,7 @@ title='Stop ArgoCD reconciliation and MirrorMaker 2 so nothing re-applies or re-
 after='freeze-aurora-replication'
 script='steps/02-freeze-stream-replication.sh'
 expect='deployment.apps/mirrormaker2 scaled'
+expect_ere='deployment[^\n]apps\/mirrormaker2 scaled'
 timeout=300
 approval_role=''
 approval_reason=''
@@ -274,6 +268,7 @@ approval_from=''
 approval_until=''
 rollback='steps/02-freeze-stream-replication.rollback.sh'
 rollback_expect='statefulset.apps/argocd-application-controller scaled'
+rollback_expect_ere='statefulset[^\n]apps\/argocd-application-controller scaled'
 irreversible=''
 run_step
 
@@ -283,6 +278,7 @@ title='Quarantine the databases and the Kubernetes API endpoints'
 after='freeze-stream-replication'
 script='steps/03-quarantine-network.sh'
 expect='(?s)sg-0a9e7c5b3d1f24680.*sg-04c6e8a0b2d4f6a81.*InProgress'
+expect_ere='sg-0a9e7c5b3d1f24680((.|\n))*sg-04c6e8a0b2d4f6a81((.|\n))*InProgress'
 timeout=900
 approval_role=''
 approval_reason=''
@@ -291,6 +287,7 @@ approval_from=''
 approval_until=''
 rollback='steps/03-quarantine-network.rollback.sh'
 rollback_expect='InProgress'
+rollback_expect_ere='InProgress'
 irreversible=''
 run_step
 
@@ -300,6 +297,7 @@ title='Attach the deny-all quarantine SCP to the production account'
 after='freeze-aurora-replication, freeze-stream-replication, quarantine-network'
 script='steps/04-revoke-credentials.sh'
 expect='dr-quarantine-deny-all'
+expect_ere='dr-quarantine-deny-all'
 timeout=300
 approval_role='Security Incident Commander'
 approval_reason='Stops everything still running in the production account, including any service that was still up.'
@@ -308,6 +306,7 @@ approval_from=''
 approval_until=''
 rollback='steps/04-revoke-credentials.rollback.sh'
 rollback_expect='quarantine SCP detached'
+rollback_expect_ere='quarantine SCP detached'
 irreversible=''
 run_step
 
@@ -317,6 +316,7 @@ title='Choose the newest dump that predates the intrusion and confirm it is lock
 after='revoke-credentials'
 script='steps/05-select-restore-point.sh'
 expect='"Mode": "COMPLIANCE"'
+expect_ere='"Mode": "COMPLIANCE"'
 timeout=1800
 approval_role='Security Incident Commander'
 approval_reason='The restore point must predate the earliest indicator of compromise; everything after it is reconciled by hand.'
@@ -325,6 +325,7 @@ approval_from=''
 approval_until=''
 rollback='steps/05-select-restore-point.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -334,6 +335,7 @@ title='Build the OrderFlow stack in the recovery account from the signed known-g
 after='revoke-credentials'
 script='steps/06-create-clean-environment.sh'
 expect='Apply complete! Resources: [0-9]+ added'
+expect_ere='Apply complete! Resources: ([0-9])+ added'
 timeout=5400
 approval_role=''
 approval_reason=''
@@ -342,6 +344,7 @@ approval_from=''
 approval_until=''
 rollback='steps/06-create-clean-environment.rollback.sh'
 rollback_expect='Destroy complete!'
+rollback_expect_ere='Destroy complete!'
 irreversible=''
 run_step
 
@@ -351,6 +354,7 @@ title='Restore the Aurora database from the locked dump into the recovery cluste
 after='create-clean-environment, select-restore-point'
 script='steps/07-restore-database.sh'
 expect='pg_restore finished at [0-9]{4}-'
+expect_ere='pg_restore finished at [0-9][0-9][0-9][0-9]-'
 timeout=32400
 approval_role=''
 approval_reason=''
@@ -359,6 +363,7 @@ approval_from=''
 approval_until=''
 rollback='steps/07-restore-database.rollback.sh'
 rollback_expect='CREATE DATABASE'
+rollback_expect_ere='CREATE DATABASE'
 irreversible=''
 run_step
 
@@ -368,6 +373,7 @@ title='Restore the tooling database and the notebooks to their state before the 
 after='create-clean-environment, select-restore-point'
 script='steps/08-restore-tier3-data.sh'
 expect='tier3 data restored'
+expect_ere='tier3 data restored'
 timeout=10800
 approval_role=''
 approval_reason=''
@@ -376,6 +382,7 @@ approval_from=''
 approval_until=''
 rollback='steps/08-restore-tier3-data.rollback.sh'
 rollback_expect='CREATE DATABASE'
+rollback_expect_ere='CREATE DATABASE'
 irreversible=''
 run_step
 
@@ -385,6 +392,7 @@ title='Rotate every application secret and third-party credential'
 after='create-clean-environment'
 script='steps/09-rotate-secrets.sh'
 expect='(?s)orderflow/db/app-users.*orderflow/msk/scram-users'
+expect_ere='orderflow\/db\/app-users((.|\n))*orderflow\/msk\/scram-users'
 timeout=3600
 approval_role=''
 approval_reason=''
@@ -393,6 +401,7 @@ approval_from=''
 approval_until=''
 rollback=''
 rollback_expect=''
+rollback_expect_ere=''
 irreversible='The old credentials must be presumed stolen; putting them back would reopen the intrusion path. A failed rotation is fixed forward.'
 run_step
 
@@ -402,6 +411,7 @@ title='Deploy the applications in the recovery cluster from the known-good tag'
 after='restore-database, rotate-secrets'
 script='steps/10-deploy-workloads.sh'
 expect='Health Status:[[:space:]]+Healthy'
+expect_ere='Health Status:([	- ])+Healthy'
 timeout=3600
 approval_role=''
 approval_reason=''
@@ -410,6 +420,7 @@ approval_from=''
 approval_until=''
 rollback='steps/10-deploy-workloads.rollback.sh'
 rollback_expect='recovery workloads removed'
+rollback_expect_ere='recovery workloads removed'
 irreversible=''
 run_step
 
@@ -419,6 +430,7 @@ title='Verify data, absence of persistence, and a synthetic checkout on the reco
 after='deploy-workloads, restore-tier3-data'
 script='steps/11-verify-restore.sh'
 expect='(?s)latest_order_at=.*roles=.*"status":"captured"'
+expect_ere='latest_order_at=((.|\n))*roles=((.|\n))*"status":"captured"'
 timeout=7200
 approval_role=''
 approval_reason=''
@@ -427,6 +439,7 @@ approval_from=''
 approval_until=''
 rollback='steps/11-verify-restore.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -436,6 +449,7 @@ title='Point api.orderflow.example.com at the recovery environment'
 after='verify-restore'
 script='steps/12-cut-over-dns.sh'
 expect='INSYNC'
+expect_ere='INSYNC'
 timeout=900
 approval_role='Security Incident Commander'
 approval_reason='Re-exposes OrderFlow to customers; only after Security has signed off the verification and every secret is rotated. VP Engineering is informed in #incidents-exec first.'
@@ -444,6 +458,7 @@ approval_from=''
 approval_until=''
 rollback='steps/12-cut-over-dns.rollback.sh'
 rollback_expect='INSYNC'
+rollback_expect_ere='INSYNC'
 irreversible=''
 run_step
 

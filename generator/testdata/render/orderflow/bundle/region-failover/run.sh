@@ -16,11 +16,12 @@
 # from /dev/null; their output is shown and appended to the log
 # (DRPLAN_RUN_LOG, default drplan-run-<runbook>.log in the current folder).
 #
-# Expected output: the plan writes RE2 patterns; this runner checks them
-# with grep -E (POSIX ERE), line by line. The two mostly agree; when a
-# pattern uses RE2-only syntax (flags like (?m) or (?i), \d \w \s \b and
-# their capitals, \A \z, \p{..}, lazy *? +? ??) the check is skipped with
-# a notice, and the engineer reads the output. drplan drill checks RE2.
+# Expected output: the plan writes RE2 patterns, which drplan run matches
+# against a step's whole output. drplan render translates each into a
+# POSIX extended expression that this runner matches with awk against the
+# whole output too, so the two agree: a pattern may span lines. What POSIX
+# cannot say (\b, \B, classes beyond ASCII) is not translated; the check
+# is then skipped with a notice, and the engineer reads the output.
 #
 # Exit status: 0 all steps done; 1 a step failed; 3 stopped by the engineer.
 set -eu
@@ -104,16 +105,6 @@ confirm_preconditions() {
 	fi
 }
 
-# re2_only succeeds when pattern $1 uses syntax grep -E does not read.
-re2_only() {
-	case $1 in
-	*'(?'* | *'\d'* | *'\D'* | *'\w'* | *'\W'* | *'\s'* | *'\S'* | *'\b'* | *'\B'* | *'\A'* | *'\z'* | *'\p'* | *'\P'* | *'\Q'* | *'*?'* | *'+?'* | *'??'*)
-		return 0
-		;;
-	esac
-	return 1
-}
-
 # run_script runs script $1 (relative to the bundle) with timeout $2
 # seconds (0: none), showing and logging its output, and sets rc.
 run_script() {
@@ -131,23 +122,23 @@ run_script() {
 	rc=$(cat "$status_file")
 }
 
-# check_output succeeds when the last output matches pattern $1 (or the
-# check cannot be made with grep -E, which it says).
+# check_output succeeds when the whole of the last output matches pattern
+# $1, given in POSIX form as $2 (or the check cannot be made, which it says).
 check_output() {
 	if [ -z "$1" ]; then
 		return 0
 	fi
-	if re2_only "$1"; then
-		say "   Expected-output check skipped: /$1/ uses RE2-only syntax; read the output above."
+	if [ -z "$2" ]; then
+		say "   Expected-output check skipped: /$1/ has no POSIX form; read the output above."
 		return 0
 	fi
-	grep_rc=0
-	grep -Eq -e "$1" "$out" || grep_rc=$?
-	case $grep_rc in
+	awk_rc=0
+	DRPLAN_ERE=$2 awk '{ s = s $0 "\n" } END { exit !(s ~ ENVIRON["DRPLAN_ERE"]) }' "$out" || awk_rc=$?
+	case $awk_rc in
 	0) return 0 ;;
 	1) return 1 ;;
 	*)
-		say "   Expected-output check skipped: grep -E cannot read /$1/; read the output above."
+		say "   Expected-output check skipped: awk cannot read /$1/; read the output above."
 		return 0
 		;;
 	esac
@@ -159,7 +150,7 @@ offer_rollback() {
 		sed "1,/^# --- command/d" "$here/$rollback" | sed 's/^/   | /'
 		if ask "Run the rollback of step $num? [y/N]"; then
 			run_script "$rollback" "$timeout"
-			if [ "$rc" -eq 0 ] && check_output "$rollback_expect"; then
+			if [ "$rc" -eq 0 ] && check_output "$rollback_expect" "$rollback_expect_ere"; then
 				say "   Rollback of step $num done."
 			else
 				say "   Rollback of step $num FAILED (exit $rc)."
@@ -218,7 +209,7 @@ run_step() {
 	elapsed=$(($(date +%s) - step_started))
 	if [ "$rc" -ne 0 ]; then
 		say "   Step $num FAILED: exit status $rc after ${elapsed}s."
-	elif ! check_output "$expect"; then
+	elif ! check_output "$expect" "$expect_ere"; then
 		say "   Step $num FAILED: output does not match /$expect/ after ${elapsed}s."
 		rc=1
 	else
@@ -249,6 +240,7 @@ title='Confirm the Aurora secondary in us-west-2 is healthy and note its replica
 after=''
 script='steps/01-check-standby-db.sh'
 expect='cluster:db-standby-usw2[[:space:]]+False[[:space:]]+available'
+expect_ere='cluster:db-standby-usw2([	- ])+False([	- ])+available'
 timeout=180
 approval_role=''
 approval_reason=''
@@ -257,6 +249,7 @@ approval_from=''
 approval_until=''
 rollback='steps/01-check-standby-db.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -266,6 +259,7 @@ title='Fence us-east-1: stop its ArgoCD from self-healing and scale its writers 
 after=''
 script='steps/02-fence-primary-writers.sh'
 expect='fenced: |unreachable: '
+expect_ere='(fenced: |unreachable: )'
 timeout=180
 approval_role='Incident Commander'
 approval_reason='Takes whatever us-east-1 still serves out of service; from here on we are committed to the failover.'
@@ -274,6 +268,7 @@ approval_from=''
 approval_until=''
 rollback='steps/02-fence-primary-writers.rollback.sh'
 rollback_expect='self-heal re-enabled'
+rollback_expect_ere='self-heal re-enabled'
 irreversible=''
 run_step
 
@@ -283,6 +278,7 @@ title='Raise the Karpenter NodePool limits on the standby cluster and pause cons
 after=''
 script='steps/03-raise-standby-capacity.sh'
 expect='nodepool.karpenter.sh/general patched'
+expect_ere='nodepool[^\n]karpenter[^\n]sh\/general patched'
 timeout=120
 approval_role=''
 approval_reason=''
@@ -291,6 +287,7 @@ approval_from=''
 approval_until=''
 rollback='steps/03-raise-standby-capacity.rollback.sh'
 rollback_expect='nodepool.karpenter.sh/general patched'
+rollback_expect_ere='nodepool[^\n]karpenter[^\n]sh\/general patched'
 irreversible=''
 run_step
 
@@ -300,6 +297,7 @@ title='Switch the us-west-2 apps to DR mode through ArgoCD (full replica floors,
 after='raise-standby-capacity'
 script='steps/04-activate-standby-workloads.sh'
 expect='Phase:[[:space:]]+Succeeded'
+expect_ere='Phase:([	- ])+Succeeded'
 timeout=600
 approval_role=''
 approval_reason=''
@@ -308,6 +306,7 @@ approval_from=''
 approval_until=''
 rollback='steps/04-activate-standby-workloads.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
+rollback_expect_ere='Phase:([	- ])+Succeeded'
 irreversible=''
 run_step
 
@@ -317,6 +316,7 @@ title='Promote the Aurora secondary (global database failover with data loss)'
 after='check-standby-db, fence-primary-writers'
 script='steps/05-promote-aurora.sh'
 expect='"IsDataLossAllowed": true'
+expect_ere='"IsDataLossAllowed": true'
 timeout=600
 approval_role='Incident Commander'
 approval_reason='Loses the commits not yet replicated (the lag read in step 1) and cannot be undone. Confirm the pre-conditions, especially that this is not data corruption, before approving.'
@@ -325,6 +325,7 @@ approval_from=''
 approval_until=''
 rollback=''
 rollback_expect=''
+rollback_expect_ere=''
 irreversible='A promoted secondary cannot be demoted again: us-east-1'\''s unreplicated commits have diverged. Going back is a planned switchover once db-primary has rejoined (or been rebuilt) as a secondary of orderflow-global, scheduled at least 48 hours later.'
 run_step
 
@@ -334,6 +335,7 @@ title='Wait until db-standby-usw2 is the writer and accepts writes'
 after='promote-aurora'
 script='steps/06-wait-aurora-writer.sh'
 expect='(?s)writer: db-standby-usw2.*in_recovery=false'
+expect_ere='writer: db-standby-usw2((.|\n))*in_recovery=false'
 timeout=720
 approval_role=''
 approval_reason=''
@@ -342,6 +344,7 @@ approval_from=''
 approval_until=''
 rollback='steps/06-wait-aurora-writer.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -351,6 +354,7 @@ title='Make the us-west-2 Redis the primary of the global datastore'
 after='fence-primary-writers'
 script='steps/07-promote-redis.sh'
 expect='orderflow-sessions-usw2 available'
+expect_ere='orderflow-sessions-usw2 available'
 timeout=600
 approval_role=''
 approval_reason=''
@@ -359,6 +363,7 @@ approval_from=''
 approval_until=''
 rollback='steps/07-promote-redis.rollback.sh'
 rollback_expect='modifying|available'
+rollback_expect_ere='(modifying|available)'
 irreversible=''
 run_step
 
@@ -368,6 +373,7 @@ title='Stop MirrorMaker 2 so that a returning us-east-1 cannot replay stale even
 after=''
 script='steps/08-stop-mirrormaker.sh'
 expect='(?m)^0 replicas'
+expect_ere='(^|\n)0 replicas'
 timeout=360
 approval_role=''
 approval_reason=''
@@ -376,6 +382,7 @@ approval_from=''
 approval_until=''
 rollback='steps/08-stop-mirrormaker.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
+rollback_expect_ere='Phase:([	- ])+Succeeded'
 irreversible=''
 run_step
 
@@ -385,6 +392,7 @@ title='Check the translated offsets of the Tier 2 consumer groups on the us-west
 after='stop-mirrormaker'
 script='steps/09-check-kafka-offsets.sh'
 expect='CURRENT-OFFSET[[:space:]]+LOG-END-OFFSET[[:space:]]+LAG'
+expect_ere='CURRENT-OFFSET([	- ])+LOG-END-OFFSET([	- ])+LAG'
 timeout=300
 approval_role=''
 approval_reason=''
@@ -393,6 +401,7 @@ approval_from=''
 approval_until=''
 rollback='steps/09-check-kafka-offsets.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -402,6 +411,7 @@ title='Pin api.orderflow.example.com to us-west-2 (both failover records)'
 after='wait-aurora-writer'
 script='steps/10-pin-dns-to-usw2.sh'
 expect='INSYNC'
+expect_ere='INSYNC'
 timeout=300
 approval_role=''
 approval_reason=''
@@ -410,6 +420,7 @@ approval_from=''
 approval_until=''
 rollback='steps/10-pin-dns-to-usw2.rollback.sh'
 rollback_expect='INSYNC'
+rollback_expect_ere='INSYNC'
 irreversible=''
 run_step
 
@@ -419,6 +430,7 @@ title='Wait for the Tier 0-1 deployments in us-west-2 to reach full size'
 after='activate-standby-workloads'
 script='steps/11-wait-standby-capacity.sh'
 expect='(?s)deployment "inventory-api" successfully rolled out.*karpenter nodes: [0-9]+'
+expect_ere='deployment "inventory-api" successfully rolled out((.|\n))*karpenter nodes: ([0-9])+'
 timeout=900
 approval_role=''
 approval_reason=''
@@ -427,6 +439,7 @@ approval_from=''
 approval_until=''
 rollback='steps/11-wait-standby-capacity.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -436,6 +449,7 @@ title='Smoke-test checkout, payments, order reads and login through the public h
 after='pin-dns-to-usw2, wait-standby-capacity, promote-redis'
 script='steps/12-smoke-test.sh'
 expect='(?s)"region":"us-west-2".*"status":"captured"'
+expect_ere='"region":"us-west-2"((.|\n))*"status":"captured"'
 timeout=300
 approval_role=''
 approval_reason=''
@@ -444,6 +458,7 @@ approval_from=''
 approval_until=''
 rollback='steps/12-smoke-test.rollback.sh'
 rollback_expect='nothing to undo'
+rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
@@ -453,6 +468,7 @@ title='Start the Tier 2 event consumers in us-west-2 (reporting, analytics inges
 after='check-kafka-offsets, wait-aurora-writer'
 script='steps/13-start-consumers.sh'
 expect='Health Status:[[:space:]]+Healthy'
+expect_ere='Health Status:([	- ])+Healthy'
 timeout=1200
 approval_role='Incident Commander'
 approval_reason='Consumers resume from MirrorMaker-translated offsets and will see some events twice; confirm with the Webhooks owner that deduplication on event id is on before tenants get duplicate deliveries.'
@@ -461,6 +477,7 @@ approval_from=''
 approval_until=''
 rollback='steps/13-start-consumers.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
+rollback_expect_ere='Phase:([	- ])+Succeeded'
 irreversible=''
 run_step
 
@@ -470,6 +487,7 @@ title='Restore Tier 3 in us-west-2: tooling database from the latest cross-regio
 after='wait-aurora-writer'
 script='steps/14-restore-tier3.sh'
 expect='(?s)restoring tooling-db from arn:aws:rds:us-west-2:.*Phase:[[:space:]]+Succeeded'
+expect_ere='restoring tooling-db from arn:aws:rds:us-west-2:((.|\n))*Phase:([	- ])+Succeeded'
 timeout=10800
 approval_role=''
 approval_reason=''
@@ -478,6 +496,7 @@ approval_from=''
 approval_until=''
 rollback='steps/14-restore-tier3.rollback.sh'
 rollback_expect='deleting'
+rollback_expect_ere='deleting'
 irreversible=''
 run_step
 
