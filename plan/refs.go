@@ -69,6 +69,7 @@ func (p *Plan) CheckReferences() []Problem {
 		s := p.Scenarios[id]
 		ref(c, p.Runbooks, "runbook", s.Runbook, "scenarios", id, "runbook")
 		ref(c, p.Components, "component", s.RestoreFrom, "scenarios", id, "restoreFrom")
+		ref(c, p.Regions, "region", s.Region, "scenarios", id, "region")
 		for i, t := range s.Tiers {
 			ref(c, p.Tiers, "tier", t, "scenarios", id, "tiers", i)
 		}
@@ -136,6 +137,11 @@ func ref[V any](c *refChecker, m map[string]V, what, id string, path ...any) {
 func (c *refChecker) runbook(id string, rb *Runbook) {
 	for i, t := range rb.Tiers {
 		ref(c, c.p.Tiers, "tier", t, "runbooks", id, "tiers", i)
+	}
+	if rb.FailbackFor == id {
+		c.add(Path("runbooks", id, "failbackFor"), "runbook %q cannot be the failback of itself", id)
+	} else {
+		ref(c, c.p.Runbooks, "runbook", rb.FailbackFor, "runbooks", id, "failbackFor")
 	}
 	seen := make(map[string]int, len(rb.Steps))
 	for i, s := range rb.Steps {
