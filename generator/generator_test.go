@@ -160,7 +160,7 @@ func TestStrategyOrderFlow(t *testing.T) {
 	o.Findings, _ = lint.Lint(p, lint.Options{Now: o.Now})
 	md := StrategyMarkdown(p, o)
 	for _, want := range []string{
-		"- **Lint** (as of 2026-11-25): 0 errors, 12 warnings, 0 info.",
+		"- **Lint** (as of 2026-11-25): 0 errors, 16 warnings, 0 info.",
 		"| tier0: Checkout & Payments | 60 s | 0 | active-passive | automated | checkout, payments |",
 		"| tier0 | CFO | Helen Okafor | 2026-10-09 | current |",
 		"## 3. Failure scenarios and declared scope",
