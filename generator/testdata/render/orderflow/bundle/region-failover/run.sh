@@ -375,7 +375,7 @@ timeout=360
 approval_role=''
 approval_reason=''
 rollback='steps/11-route-traffic-to-usw2.rollback.sh'
-rollback_expect='use1-serving On, usw2-serving Off'
+rollback_expect='usw2-serving Off, use1-serving On'
 irreversible=''
 run_step
 

@@ -4,9 +4,7 @@
 set -eu
 # --- command (verbatim from the plan) ---
 for f in /srv/dr/offsets-use1/*.csv; do
-  kafka-consumer-groups.sh \
-    --bootstrap-server b-1.orderflowevents.h7m2pd.c12.kafka.us-east-1.amazonaws.com:9098 \
-    --command-config /etc/kafka/msk-iam-client.properties \
+  kafka-consumer-groups.sh --bootstrap-server b-1.orderflowevents.h7m2pd.c12.kafka.us-east-1.amazonaws.com:9098 --command-config /etc/kafka/msk-iam-client.properties \
     --group "$(basename "$f" .csv)" --reset-offsets --from-file "$f" --execute >/dev/null
 done
 echo 'consumer offsets restored from /srv/dr/offsets-use1'

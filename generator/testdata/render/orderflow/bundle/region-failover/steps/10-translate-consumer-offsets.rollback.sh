@@ -4,9 +4,7 @@
 set -eu
 # --- command (verbatim from the plan) ---
 for f in /srv/dr/offsets/*.csv; do
-  kafka-consumer-groups.sh \
-    --bootstrap-server b-1.orderflowevents.k3x9qa.c4.kafka.us-west-2.amazonaws.com:9098 \
-    --command-config /etc/kafka/msk-iam-client.properties \
+  kafka-consumer-groups.sh --bootstrap-server b-1.orderflowevents.k3x9qa.c4.kafka.us-west-2.amazonaws.com:9098 --command-config /etc/kafka/msk-iam-client.properties \
     --group "$(basename "$f" .csv)" --reset-offsets --from-file "$f" --execute >/dev/null
 done
 echo 'consumer offsets restored from /srv/dr/offsets'

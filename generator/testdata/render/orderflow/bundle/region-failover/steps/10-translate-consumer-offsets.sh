@@ -4,15 +4,14 @@
 set -eu
 # --- command (verbatim from the plan) ---
 bs=b-1.orderflowevents.k3x9qa.c4.kafka.us-west-2.amazonaws.com:9098
-cfg=/etc/kafka/msk-iam-client.properties
 mkdir -p /srv/dr/offsets
 reset_to=$(date -u -d '-10 min' +%Y-%m-%dT%H:%M:%S.000)
 for g in checkout-order-events payments-signals inventory-reservations reporting-loader analytics-ingest webhook-dispatcher; do
-  kafka-consumer-groups.sh --bootstrap-server "$bs" --command-config "$cfg" --group "$g" \
+  kafka-consumer-groups.sh --bootstrap-server "$bs" --command-config /etc/kafka/msk-iam-client.properties --group "$g" \
     --all-topics --reset-offsets --to-current --dry-run --export > "/srv/dr/offsets/$g.csv"
-  for topic in $(kafka-consumer-groups.sh --bootstrap-server "$bs" --command-config "$cfg" --describe --group "$g" 2>/dev/null |
+  for topic in $(kafka-consumer-groups.sh --bootstrap-server "$bs" --command-config /etc/kafka/msk-iam-client.properties --describe --group "$g" 2>/dev/null |
       awk '$2 ~ /^use1\./ && $4 == "-" {print $2}' | sort -u); do
-    kafka-consumer-groups.sh --bootstrap-server "$bs" --command-config "$cfg" --group "$g" \
+    kafka-consumer-groups.sh --bootstrap-server "$bs" --command-config /etc/kafka/msk-iam-client.properties --group "$g" \
       --topic "$topic" --reset-offsets --to-datetime "$reset_to" --execute >/dev/null
     echo "group $g: $topic had no translated offset, set to $reset_to"
   done
