@@ -63,13 +63,19 @@ func stepEffects(s *plan.Step) []string {
 	if activateWordRE.MatchString(name) {
 		out = append(out, plan.EffectActivate)
 	}
-	if translateRE.MatchString(name) || resetOffsetsRE.MatchString(s.Command) && strings.Contains(s.Command, "--execute") {
+	if translateRE.MatchString(name) || resetsOffsets(s.Command) {
 		out = append(out, plan.EffectTranslateOffsets)
 	}
 	if consumersRE.MatchString(name) {
 		out = append(out, plan.EffectStartConsumers)
 	}
 	return out
+}
+
+// resetsOffsets reports whether a command moves consumer offsets: a
+// kafka-consumer-groups reset that is executed, not a dry run.
+func resetsOffsets(cmd string) bool {
+	return resetOffsetsRE.MatchString(cmd) && strings.Contains(cmd, "--execute")
 }
 
 // promotionSide are the effects that make the recovery site act as primary.
@@ -135,7 +141,7 @@ func checkDR117(c *Context) {
 			continue
 		}
 		for k, pa := range rb.PostActions {
-			if resetOffsetsRE.MatchString(pa.Command) {
+			if resetsOffsets(pa.Command) {
 				c.Report(At("runbooks", id, "postActions", k),
 					"post-action %d %q of runbook %q resets consumer offsets after %s started the consumers: kafka-consumer-groups --reset-offsets refuses a group with active members",
 					k+1, pa.Title, id, stepRef(rb, consumersStart))

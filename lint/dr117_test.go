@@ -66,11 +66,16 @@ func TestDR117(t *testing.T) {
 	rb.Steps[3].After = []string{"promote", "check-offsets"}
 	wantNone(t, run(t, p, "DR117"))
 
+	// A dry run after the consumers started is only a look.
+	rb.PostActions = append(rb.PostActions, plan.PostAction{Title: "Show what a reset would do",
+		Command: "kafka-consumer-groups.sh --bootstrap-server b:9098 --group g --reset-offsets --to-latest --dry-run"})
+	wantNone(t, run(t, p, "DR117"))
+
 	// A reset after the consumers started cannot run.
 	rb.PostActions = append(rb.PostActions, plan.PostAction{Title: "Reset lagging groups",
 		Command: "kafka-consumer-groups.sh --bootstrap-server b:9098 --group \"$G\" --reset-offsets --to-latest --execute"})
-	wantFinding(t, run(t, p, "DR117"), "runbooks.failover.postActions.1",
-		`post-action 2 "Reset lagging groups" of runbook "failover" resets consumer offsets after step 4 "start-consumers" started the consumers`)
+	wantFinding(t, run(t, p, "DR117"), "runbooks.failover.postActions.2",
+		`post-action 3 "Reset lagging groups" of runbook "failover" resets consumer offsets after step 4 "start-consumers" started the consumers`)
 
 	// Without a mirror there is nothing to translate; restores are not failovers.
 	p = cleanPlan(t)
