@@ -13,9 +13,9 @@ func init() {
 		ID:       "DR113",
 		Severity: report.Error,
 		Title:    "Recovery from a region's loss does not depend on that region's control plane",
-		Rationale: "AWS Well-Architected (REL11, and the Route 53 and fault-isolation guidance) asks recovery to rely " +
-			"on data-plane operations: control planes are more complex, less available and some of them live in " +
-			"one region. The APIs of the global services are homed there: Route 53's record and health-check " +
+		Rationale: "AWS Well-Architected REL11-BP04 asks recovery to rely on the data plane, not the control plane: " +
+			"control planes are more complex, less available and, for the global services, live in one region " +
+			"(AWS Fault Isolation Boundaries): Route 53's record and health-check " +
 			"changes, IAM writes, CloudFront configuration and AWS Organizations are served from us-east-1, Global " +
 			"Accelerator's and Route 53 ARC's configuration from us-west-2. Their data planes (DNS answers and " +
 			"health checks, IAM authentication, CloudFront delivery, ARC routing-control state on the cluster's " +

@@ -23,7 +23,7 @@ func init() {
 			"does not wait for it runs before anyone decided to fail over. Event consumers on a mirrored Kafka " +
 			"cluster (MirrorMaker 2 or MSK Replicator, both asynchronous) must resume from translated offsets: " +
 			"a group without them restarts from the earliest or the latest offset and re-processes or skips " +
-			"events, as OrderFlow's 2025 drill re-sent 3,100 webhooks; and `kafka-consumer-groups " +
+			"events (the OrderFlow reference plan's 2025 drill re-sent 3,100 webhooks that way); and `kafka-consumer-groups " +
 			"--reset-offsets` only works on a group with no active members, so a reset planned after the " +
 			"consumers started cannot run.",
 		Remediation: "Make every promote, activate and start-consumers step wait (`after`, directly or through " +
