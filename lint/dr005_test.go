@@ -64,6 +64,7 @@ func TestDR005(t *testing.T) {
 	delete(p.Scenarios, "corruption")
 	delete(p.Scenarios, "ransomware")
 	delete(p.Runbooks, "pitr")
+	delete(p.Runbooks, "failback")
 	fs = run(t, p, "DR005")
 	wantFinding(t, fs, "runbooks", `the plan's only runbook (failover) performs no restore`)
 	wantFinding(t, fs, "scenarios", "no in-scope data-corruption scenario has a runbook")

@@ -14,6 +14,8 @@ type suppression struct {
 	pos  plan.Pos
 	// accept keeps the finding, as a warning, instead of silencing it.
 	accept bool
+	// at is the path of the entry itself, as elements for Context.Report.
+	at []any
 }
 
 // collectSuppressions gathers every suppress list in the plan with the
@@ -26,10 +28,12 @@ func collectSuppressions(p *plan.Plan) []suppression {
 			key = "accept"
 		}
 		for i, s := range list {
+			at := append(append([]any{}, node...), key, i)
 			out = append(out, suppression{
 				node:   plan.Path(node...),
+				at:     at,
 				s:      s,
-				pos:    p.Source.Pos(append(append([]any{}, node...), key, i)...),
+				pos:    p.Source.Pos(at...),
 				accept: accept,
 			})
 		}

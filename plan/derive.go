@@ -526,3 +526,36 @@ func (p *Plan) LatestDate() Date {
 	}
 	return latest
 }
+
+// LostRegion is the region a scenario loses: the one it states, or else
+// the plan's only primary region. ok is false when neither says.
+func (p *Plan) LostRegion(id string) (region string, ok bool) {
+	s := p.Scenarios[id]
+	if s == nil {
+		return "", false
+	}
+	if s.Region != "" {
+		return s.Region, true
+	}
+	for _, r := range Keys(p.Regions) {
+		if p.Regions[r].Role != "primary" {
+			continue
+		}
+		if region != "" {
+			return "", false // several primaries: the plan must say which
+		}
+		region = r
+	}
+	return region, region != ""
+}
+
+// FailbacksOf returns the runbooks that state they reverse runbook id.
+func (p *Plan) FailbacksOf(id string) []string {
+	var out []string
+	for _, rid := range Keys(p.Runbooks) {
+		if slices.Contains(p.Runbooks[rid].FailbackFor, id) {
+			out = append(out, rid)
+		}
+	}
+	return out
+}

@@ -182,8 +182,9 @@ func (p *Plan) SignOffStates(id string) []SignOffState {
 // tier id took to bring it back, and that drill. The drill's measured RTO
 // counts for every tier it restores; a tier its steps bring back later
 // (a restore after the failover) counts until its last recovering step
-// finished, from the drill's step timings (estimates stand in for steps
-// the drill did not time). ok is false when no such drill measured an RTO.
+// finished, from the drill's step timings. Steps the drill did not time
+// count nothing: they were added since, and an estimate would pass for a
+// measurement. ok is false when no such drill measured an RTO.
 func (p *Plan) TierMeasuredRTO(id string) (rto Duration, drill string, ok bool) {
 	for _, did := range Keys(p.Drills) {
 		d := p.Drills[did]
@@ -207,10 +208,7 @@ func (p *Plan) TierMeasuredRTO(id string) (rto Duration, drill string, ok bool) 
 	recovers := slices.ContainsFunc(rb.Steps, func(s *Step) bool { return slices.Contains(s.Recovers, id) })
 	if recovers && len(timed) > 0 {
 		steps := rb.CriticalPath(id, func(i int) time.Duration {
-			if t, ok := timed[rb.Steps[i].ID]; ok {
-				return t
-			}
-			return rb.EstimateOf(i)
+			return timed[rb.Steps[i].ID]
 		})
 		rto.Duration = max(rto.Duration, steps)
 	}

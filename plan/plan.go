@@ -347,6 +347,9 @@ const (
 )
 
 // Scenario is a declared disaster class and the plan's answer to it.
+// Region is the region a region-failure scenario loses (see LostRegion);
+// DetectTime and DecideTime are the time from the outage to the runbook's
+// first step, which the RTO counts.
 type Scenario struct {
 	Class       string        `json:"class"`
 	Title       string        `json:"title"`
@@ -357,6 +360,9 @@ type Scenario struct {
 	Response    string        `json:"response,omitempty"`
 	Runbook     string        `json:"runbook,omitempty"`
 	Runbooks    []string      `json:"runbooks,omitempty"`
+	Region      string        `json:"region,omitempty"`
+	DetectTime  *Duration     `json:"detectionTime,omitempty"`
+	DecideTime  *Duration     `json:"decisionTime,omitempty"`
 	RestoreFrom IDList        `json:"restoreFrom,omitempty"`
 	RTO         *Duration     `json:"rto,omitempty"`
 	RPO         *Duration     `json:"rpo,omitempty"`
@@ -365,12 +371,14 @@ type Scenario struct {
 	Accept      []Suppression `json:"accept,omitempty"`
 }
 
-// Runbook is a numbered, command-level procedure.
+// Runbook is a numbered, command-level procedure. FailbackFor names the
+// failover runbook a failback runbook reverses.
 type Runbook struct {
 	Title         string         `json:"title"`
 	Description   string         `json:"description,omitempty"`
 	Owner         string         `json:"owner,omitempty"`
 	Tiers         []string       `json:"tiers,omitempty"`
+	FailbackFor   IDList         `json:"failbackFor,omitempty"`
 	Preconditions []Precondition `json:"preconditions,omitempty"`
 	Steps         []*Step        `json:"steps,omitempty"`
 	PostActions   []PostAction   `json:"postActions,omitempty"`
@@ -403,9 +411,21 @@ type Step struct {
 	Irreversible string        `json:"irreversible,omitempty"`
 	Recovers     []string      `json:"recovers,omitempty"`
 	Measures     []string      `json:"measures,omitempty"`
+	Effects      []string      `json:"effects,omitempty"`
 	Suppress     []Suppression `json:"suppress,omitempty"`
 	Accept       []Suppression `json:"accept,omitempty"`
 }
+
+// Step effects, what a step does for the ordering checks. A step's Effects
+// is nil when the plan does not say (lint guesses from the step), empty
+// when the plan says the step has none of them.
+const (
+	EffectFence            = "fence"
+	EffectPromote          = "promote"
+	EffectActivate         = "activate"
+	EffectTranslateOffsets = "translate-offsets"
+	EffectStartConsumers   = "start-consumers"
+)
 
 // Approval is a gate: the step waits for this role's explicit go-ahead.
 type Approval struct {

@@ -85,6 +85,7 @@ func (p *Plan) CheckReferences() []Problem {
 				ref(c, p.Components, "component", src, "scenarios", id, "restoreFrom", i)
 			}
 		}
+		ref(c, p.Regions, "region", s.Region, "scenarios", id, "region")
 		for i, t := range s.Tiers {
 			ref(c, p.Tiers, "tier", t, "scenarios", id, "tiers", i)
 		}
@@ -163,6 +164,17 @@ func ref[V any](c *refChecker, m map[string]V, what, id string, path ...any) {
 func (c *refChecker) runbook(id string, rb *Runbook) {
 	for i, t := range rb.Tiers {
 		ref(c, c.p.Tiers, "tier", t, "runbooks", id, "tiers", i)
+	}
+	for i, fo := range rb.FailbackFor {
+		at := []any{"runbooks", id, "failbackFor"}
+		if len(rb.FailbackFor) > 1 {
+			at = append(at, i)
+		}
+		if fo == id {
+			c.add(Path(at...), "runbook %q cannot be the failback of itself", id)
+		} else {
+			ref(c, c.p.Runbooks, "runbook", fo, at...)
+		}
 	}
 	seen := make(map[string]int, len(rb.Steps))
 	for i, s := range rb.Steps {

@@ -387,7 +387,7 @@ func TestCompareFires(t *testing.T) {
 			}
 		}, []string{"comms.body changed"}, ""},
 		{"cost line", func(p *plan.Plan) { p.Cost.SteadyState[1].Monthly += 17000 },
-			[]string{"cost.steady-state increased", "cost.steady-state-item increased"}, "steady-state total increased from 39,095 USD/month to 56,095 USD/month (+17,000 USD/month)"},
+			[]string{"cost.steady-state increased", "cost.steady-state-item increased"}, "steady-state total increased from 42,810 USD/month to 59,810 USD/month (+17,000 USD/month)"},
 		{"dr cost line removed", func(p *plan.Plan) { p.Cost.DRState = p.Cost.DRState[1:] },
 			[]string{"cost.dr-state decreased", "cost.dr-state-item removed"}, ""},
 		{"downtime cost", func(p *plan.Plan) { p.Business.DowntimeCost["checkout"].PerMinute = 150000 },

@@ -98,10 +98,20 @@ func (r *gitRepo) move(file, start, end, at string) {
 // 1 min, and the fencing step's rollback deleted.
 func (r *gitRepo) loosen() {
 	r.edit("tiers.cue", "rpo:          \"30s\"", "rpo:          \"1m\"", 1)
-	r.edit("runbook-region-failover.cue", `			// Re-enabling self-heal restores the replica counts from Git.
+	r.edit("runbook-region-failover.cue", `			// Reverting the fence commit and re-enabling self-heal restores the
+			// replica counts from Git.
 			rollback: {
-				command: "argocd --argocd-context use1 app set orderflow-use1 --sync-policy automated --self-heal && echo 'us-east-1 self-heal re-enabled'"
-				expect:  "self-heal re-enabled"
+				command: #"""
+					repo=/srv/repos/orderflow-gitops
+					git -C "$repo" pull -q --ff-only origin main
+					printf 'global:\n  drMode: primary\n' > "$repo/overlays/us-east-1/dr-mode.yaml"
+					git -C "$repo" commit -q -m "DR: unfence us-east-1 (failover abandoned)" overlays/us-east-1/dr-mode.yaml
+					git -C "$repo" push -q origin HEAD:main
+					argocd --argocd-context use1 app set orderflow-use1 --sync-policy automated --self-heal
+					argocd --argocd-context use1 app set orderflow-consumers-use1 --sync-policy automated --self-heal
+					echo 'us-east-1 unfenced, self-heal re-enabled'
+					"""#
+				expect: "self-heal re-enabled"
 			}
 `, "", 1)
 }

@@ -253,13 +253,13 @@ rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
-# Step 2: Fence us-east-1: stop its ArgoCD from self-healing and scale its writers to zero (best effort)
+# Step 2: Fence us-east-1: fence its overlay in Git, stop its ArgoCD auto-sync and scale every OrderFlow workload there to zero
 num=2
-title='Fence us-east-1: stop its ArgoCD from self-healing and scale its writers to zero (best effort)'
+title='Fence us-east-1: fence its overlay in Git, stop its ArgoCD auto-sync and scale every OrderFlow workload there to zero'
 after=''
 script='steps/02-fence-primary-writers.sh'
-expect='fenced: |unreachable: '
-expect_ere='(fenced: |unreachable: )'
+expect='(?s)git: us-east-1 overlay fenced at [0-9a-f]{7,}.*(fenced: |unreachable: )'
+expect_ere='git: us-east-1 overlay fenced at [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]([0-9a-f])+((.|\n))*((fenced: |unreachable: ))'
 timeout=180
 approval_role='Incident Commander'
 approval_reason='Takes whatever us-east-1 still serves out of service; from here on we are committed to the failover.'
@@ -291,11 +291,11 @@ rollback_expect_ere='nodepool[^\n]karpenter[^\n]sh\/general patched'
 irreversible=''
 run_step
 
-# Step 4: Switch the us-west-2 apps to DR mode through ArgoCD (full replica floors, Tier 0-1 consumers on)
+# Step 4: Scale the us-west-2 apps to full replica floors through ArgoCD (no consumers yet)
 num=4
-title='Switch the us-west-2 apps to DR mode through ArgoCD (full replica floors, Tier 0-1 consumers on)'
+title='Scale the us-west-2 apps to full replica floors through ArgoCD (no consumers yet)'
 after='raise-standby-capacity'
-script='steps/04-activate-standby-workloads.sh'
+script='steps/04-scale-standby-workloads.sh'
 expect='Phase:[[:space:]]+Succeeded'
 expect_ere='Phase:([	- ])+Succeeded'
 timeout=600
@@ -304,7 +304,7 @@ approval_reason=''
 approval_standing=''
 approval_from=''
 approval_until=''
-rollback='steps/04-activate-standby-workloads.rollback.sh'
+rollback='steps/04-scale-standby-workloads.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
 rollback_expect_ere='Phase:([	- ])+Succeeded'
 irreversible=''
@@ -326,7 +326,7 @@ approval_until=''
 rollback=''
 rollback_expect=''
 rollback_expect_ere=''
-irreversible='A promoted secondary cannot be demoted again: us-east-1'\''s unreplicated commits have diverged. Going back is a planned switchover once db-primary has rejoined (or been rebuilt) as a secondary of orderflow-global, scheduled at least 48 hours later.'
+irreversible='A promoted secondary cannot be demoted again: us-east-1'\''s unreplicated commits have diverged. Going back is a planned switchover once db-primary has rejoined (or been rebuilt) as a secondary of orderflow-global, scheduled at least 48 hours later: runbook region-failback.'
 run_step
 
 # Step 6: Wait until db-standby-usw2 is the writer and accepts writes
@@ -405,30 +405,49 @@ rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
-# Step 10: Pin api.orderflow.example.com to us-west-2 (both failover records)
+# Step 10: Give every consumer group translated offsets on the us-west-2 MSK cluster before any consumer starts
 num=10
-title='Pin api.orderflow.example.com to us-west-2 (both failover records)'
-after='wait-aurora-writer'
-script='steps/10-pin-dns-to-usw2.sh'
-expect='INSYNC'
-expect_ere='INSYNC'
-timeout=300
+title='Give every consumer group translated offsets on the us-west-2 MSK cluster before any consumer starts'
+after='check-kafka-offsets, fence-primary-writers'
+script='steps/10-translate-consumer-offsets.sh'
+expect='(?s)group checkout-order-events: offsets ready.*group webhook-dispatcher: offsets ready'
+expect_ere='group checkout-order-events: offsets ready((.|\n))*group webhook-dispatcher: offsets ready'
+timeout=600
 approval_role=''
 approval_reason=''
 approval_standing=''
 approval_from=''
 approval_until=''
-rollback='steps/10-pin-dns-to-usw2.rollback.sh'
-rollback_expect='INSYNC'
-rollback_expect_ere='INSYNC'
+rollback='steps/10-translate-consumer-offsets.rollback.sh'
+rollback_expect='offsets restored'
+rollback_expect_ere='offsets restored'
 irreversible=''
 run_step
 
-# Step 11: Wait for the Tier 0-1 deployments in us-west-2 to reach full size
+# Step 11: Move api.orderflow.example.com to us-west-2 with the Route 53 ARC routing controls (data plane)
 num=11
+title='Move api.orderflow.example.com to us-west-2 with the Route 53 ARC routing controls (data plane)'
+after='wait-aurora-writer'
+script='steps/11-route-traffic-to-usw2.sh'
+expect='(?s)usw2-serving On.*answers with the us-west-2 ALB'
+expect_ere='usw2-serving On((.|\n))*answers with the us-west-2 ALB'
+timeout=360
+approval_role=''
+approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
+rollback='steps/11-route-traffic-to-usw2.rollback.sh'
+rollback_expect='usw2-serving Off, use1-serving On'
+rollback_expect_ere='usw2-serving Off, use1-serving On'
+irreversible=''
+run_step
+
+# Step 12: Wait for the Tier 0-1 deployments in us-west-2 to reach full size
+num=12
 title='Wait for the Tier 0-1 deployments in us-west-2 to reach full size'
-after='activate-standby-workloads'
-script='steps/11-wait-standby-capacity.sh'
+after='scale-standby-workloads'
+script='steps/12-wait-standby-capacity.sh'
 expect='(?s)deployment "inventory-api" successfully rolled out.*karpenter nodes: [0-9]+'
 expect_ere='deployment "inventory-api" successfully rolled out((.|\n))*karpenter nodes: ([0-9])+'
 timeout=900
@@ -437,55 +456,74 @@ approval_reason=''
 approval_standing=''
 approval_from=''
 approval_until=''
-rollback='steps/11-wait-standby-capacity.rollback.sh'
+rollback='steps/12-wait-standby-capacity.rollback.sh'
 rollback_expect='nothing to undo'
 rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
-# Step 12: Smoke-test checkout, payments, order reads and login through the public hostname
-num=12
+# Step 13: Switch the us-west-2 apps to DR mode through ArgoCD (Tier 0-1 consumers on, writes to the promoted writer)
+num=13
+title='Switch the us-west-2 apps to DR mode through ArgoCD (Tier 0-1 consumers on, writes to the promoted writer)'
+after='wait-aurora-writer, translate-consumer-offsets'
+script='steps/13-activate-standby-workloads.sh'
+expect='Phase:[[:space:]]+Succeeded'
+expect_ere='Phase:([	- ])+Succeeded'
+timeout=600
+approval_role=''
+approval_reason=''
+approval_standing=''
+approval_from=''
+approval_until=''
+rollback='steps/13-activate-standby-workloads.rollback.sh'
+rollback_expect='Phase:[[:space:]]+Succeeded'
+rollback_expect_ere='Phase:([	- ])+Succeeded'
+irreversible=''
+run_step
+
+# Step 14: Smoke-test checkout, payments, order reads and login through the public hostname
+num=14
 title='Smoke-test checkout, payments, order reads and login through the public hostname'
-after='pin-dns-to-usw2, wait-standby-capacity, promote-redis'
-script='steps/12-smoke-test.sh'
-expect='(?s)"region":"us-west-2".*"status":"captured"'
-expect_ere='"region":"us-west-2"((.|\n))*"status":"captured"'
+after='route-traffic-to-usw2, wait-standby-capacity, promote-redis, activate-standby-workloads'
+script='steps/14-smoke-test.sh'
+expect='(?s)"region":"us-west-2".*login: ok.*"status":"captured".*"read":"ord_[0-9A-Z]+","status":"captured","region":"us-west-2"'
+expect_ere='"region":"us-west-2"((.|\n))*login: ok((.|\n))*"status":"captured"((.|\n))*"read":"ord_([0-9A-Z])+","status":"captured","region":"us-west-2"'
 timeout=300
 approval_role=''
 approval_reason=''
 approval_standing=''
 approval_from=''
 approval_until=''
-rollback='steps/12-smoke-test.rollback.sh'
+rollback='steps/14-smoke-test.rollback.sh'
 rollback_expect='nothing to undo'
 rollback_expect_ere='nothing to undo'
 irreversible=''
 run_step
 
-# Step 13: Start the Tier 2 event consumers in us-west-2 (reporting, analytics ingestion, webhooks)
-num=13
+# Step 15: Start the Tier 2 event consumers in us-west-2 (reporting, analytics ingestion, webhooks)
+num=15
 title='Start the Tier 2 event consumers in us-west-2 (reporting, analytics ingestion, webhooks)'
-after='check-kafka-offsets, wait-aurora-writer'
-script='steps/13-start-consumers.sh'
+after='translate-consumer-offsets, wait-aurora-writer'
+script='steps/15-start-consumers.sh'
 expect='Health Status:[[:space:]]+Healthy'
 expect_ere='Health Status:([	- ])+Healthy'
 timeout=1200
 approval_role='Incident Commander'
-approval_reason='Consumers resume from MirrorMaker-translated offsets and will see some events twice; confirm with the Webhooks owner that deduplication on event id is on before tenants get duplicate deliveries.'
+approval_reason='Consumers resume from the offsets step 10 translated and will see some events twice; confirm with the Webhooks owner that deduplication on event id is on before tenants get duplicate deliveries.'
 approval_standing=''
 approval_from=''
 approval_until=''
-rollback='steps/13-start-consumers.rollback.sh'
+rollback='steps/15-start-consumers.rollback.sh'
 rollback_expect='Phase:[[:space:]]+Succeeded'
 rollback_expect_ere='Phase:([	- ])+Succeeded'
 irreversible=''
 run_step
 
-# Step 14: Restore Tier 3 in us-west-2: tooling database from the latest cross-region recovery point, notebooks from the S3 replica
-num=14
+# Step 16: Restore Tier 3 in us-west-2: tooling database from the latest cross-region recovery point, notebooks from the S3 replica
+num=16
 title='Restore Tier 3 in us-west-2: tooling database from the latest cross-region recovery point, notebooks from the S3 replica'
 after='wait-aurora-writer'
-script='steps/14-restore-tier3.sh'
+script='steps/16-restore-tier3.sh'
 expect='(?s)restoring tooling-db from arn:aws:rds:us-west-2:.*Phase:[[:space:]]+Succeeded'
 expect_ere='restoring tooling-db from arn:aws:rds:us-west-2:((.|\n))*Phase:([	- ])+Succeeded'
 timeout=10800
@@ -494,7 +532,7 @@ approval_reason=''
 approval_standing=''
 approval_from=''
 approval_until=''
-rollback='steps/14-restore-tier3.rollback.sh'
+rollback='steps/16-restore-tier3.rollback.sh'
 rollback_expect='deleting'
 rollback_expect_ere='deleting'
 irreversible=''

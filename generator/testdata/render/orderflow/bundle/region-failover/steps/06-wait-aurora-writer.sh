@@ -16,5 +16,9 @@ until aws rds describe-global-clusters --region us-west-2 \
   sleep 10
 done
 echo "writer: db-standby-usw2"
-psql "host=db-standby.us-west-2.orderflow.internal dbname=orderflow user=dr_operator sslmode=verify-full" \
+# verify-full checks the name against the server certificate, which
+# carries the RDS endpoint names, not the orderflow.internal CNAME.
+host=$(aws rds describe-db-clusters --region us-west-2 --db-cluster-identifier db-standby-usw2 \
+  --query 'DBClusters[0].Endpoint' --output text)
+psql "host=$host dbname=orderflow user=dr_operator sslmode=verify-full" \
   -Atc "select 'in_recovery=' || pg_is_in_recovery()"
