@@ -33,10 +33,19 @@ func (p *Plan) CheckReferences() []Problem {
 			ref(c, costs, "downtime cost category", t.DowntimeCost, "tiers", id, "downtimeCost")
 		}
 	}
+	byID := map[string]string{}
+	for _, name := range Keys(p.Accounts) {
+		if first, dup := byID[p.Accounts[name].ID]; dup {
+			c.add(Path("accounts", name, "id"), "account %s is declared twice, as %q and %q", p.Accounts[name].ID, first, name)
+		} else {
+			byID[p.Accounts[name].ID] = name
+		}
+	}
 	for _, id := range Keys(p.Components) {
 		if r := p.Components[id].Region; r != "" {
 			ref(c, p.Regions, "region", r, "components", id, "region")
 		}
+		ref(c, p.Accounts, "account", p.Components[id].Account, "components", id, "account")
 	}
 	for _, id := range Keys(p.Replication) {
 		r := p.Replication[id]
