@@ -93,8 +93,26 @@ type account struct {
 	how string
 	cfg aws.Config
 	// err is why its credentials could not be had; every read in the
-	// account fails with it, without a call.
-	err *readError
+	// account fails with it, without a call. They are had on the first
+	// read in the account (once), so an account the plans name but hold
+	// nothing to read in costs nothing.
+	err   *readError
+	check bool
+	once  sync.Once
+}
+
+// ready gets the account's credentials on first use: the AssumeRole call
+// for a role, the profile's own source (SSO, a process, a file).
+func (a *account) ready(ctx context.Context) *readError {
+	a.once.Do(func() {
+		if !a.check {
+			return
+		}
+		if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
+			a.err = credentialError(a, err)
+		}
+	})
+	return a.err
 }
 
 func newSession(ctx context.Context, cfg Config) (*session, error) {
@@ -198,9 +216,7 @@ func (s *session) reach(ctx context.Context, cfg Config) error {
 				a.cfg = s.base
 				continue
 			}
-			if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
-				a.err = credentialError(a, err)
-			}
+			a.check = true
 		}
 	}
 	return nil
@@ -354,9 +370,11 @@ func collect(ctx context.Context, s *session, keys []fetchKey, obs *Observed, cf
 
 func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
 	r := &Resource{Kind: k.Kind, Account: k.Account, Region: k.Region, ID: k.ID}
-	if a := s.accounts[k.Account]; a != nil && a.err != nil {
-		r.Error, r.denied = a.err.msg, a.err.denied
-		return r
+	if a := s.accounts[k.Account]; a != nil {
+		if err := a.ready(ctx); err != nil {
+			r.Error, r.denied = err.msg, err.denied
+			return r
+		}
 	}
 	v, err := fetchers[k.Kind](ctx, s.clients(k.Account, k.Region), k.ID)
 	var re *readError

@@ -410,7 +410,7 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 		for _, r := range b.Replication {
 			destRegion := r.DestinationRegion
 			if r.RegionError != "" {
-				destRegion = c.declaredBucketRegion(r.DestinationBucket)
+				destRegion, _ = c.declaredBucketRegion(r.DestinationBucket)
 			}
 			dest := r.DestinationBucket + " in " + cmpOr(destRegion, "unknown region")
 			observed = append(observed, dest+" ("+r.Status+")")
@@ -420,8 +420,11 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 			}
 		}
 		for _, r := range b.Replication {
-			if r.RegionError != "" && c.declaredBucketRegion(r.DestinationBucket) == "" {
-				unverified(ch, "could not verify the replication destination of S3 bucket "+b.Name+": "+r.RegionError)
+			if r.RegionError == "" {
+				continue
+			}
+			if region, why := c.declaredBucketRegion(r.DestinationBucket); region == "" {
+				unverified(ch, "could not verify the replication destination of S3 bucket "+b.Name+": "+r.RegionError+why)
 				return
 			}
 		}
@@ -432,21 +435,26 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 
 // declaredBucketRegion is where a bucket that the plan declares was
 // found, read with its own account's credentials; "" when the plan does
-// not declare it or it was not found. S3 answers GetBucketLocation only to
-// the bucket's owner, so a replication destination in another account is
-// located through the component that declares it.
-func (c *checker) declaredBucketRegion(name string) string {
+// not declare it or it was not found, with why it could not be read
+// there. S3 answers GetBucketLocation only to the bucket's owner, so a
+// replication destination in another account is located through the
+// component that declares it.
+func (c *checker) declaredBucketRegion(name string) (region, why string) {
 	for _, id := range plan.Keys(c.p.Components) {
 		o := c.p.Components[id]
 		if o.Kind != plan.KindS3 || o.AWS == nil || o.AWS.Bucket != name {
 			continue
 		}
 		var b Bucket
-		if c.get(&evidence.Check{}, kindBucket, c.accountOf(o), c.regionOf(o), name, "", &b) {
-			return cmpOr(b.Region, c.regionOf(o))
+		probe := &evidence.Check{}
+		if c.get(probe, kindBucket, c.accountOf(o), c.regionOf(o), name, "", &b) {
+			return cmpOr(b.Region, c.regionOf(o)), ""
+		}
+		if probe.Status == evidence.Unverified && o.Account != "" {
+			why = fmt.Sprintf("; the destination is declared in account %s (%s), where it could not be read: %s", c.accountOf(o), o.Account, strings.TrimPrefix(probe.Message, "could not verify : "))
 		}
 	}
-	return ""
+	return "", why
 }
 
 func enabled(b bool) string {
