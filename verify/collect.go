@@ -237,8 +237,11 @@ func credentialError(a *account, err error) *readError {
 	msg := err.Error()
 	denied := false
 	var ae smithy.APIError
-	if errors.As(err, &ae) {
+	switch {
+	case errors.As(err, &ae):
 		msg, denied = ae.ErrorCode()+": "+ae.ErrorMessage(), slices.Contains(deniedCodes, ae.ErrorCode())
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		msg = "no answer before the --timeout"
 	}
 	return &readError{msg: fmt.Sprintf("account %s: no credentials through %s: %s", a.label(), a.how, msg), denied: denied}
 }

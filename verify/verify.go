@@ -96,7 +96,7 @@ type NothingVerifiedError struct {
 }
 
 func (e *NothingVerifiedError) Error() string {
-	return "nothing verified: every AWS read failed\n" + strings.Join(e.Lines, "\n")
+	return "nothing verified: every AWS read failed\n  " + strings.Join(e.Lines, "\n  ")
 }
 
 // nothingRead is a NothingVerifiedError when obs holds reads and every
