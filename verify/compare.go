@@ -1064,6 +1064,7 @@ func (c *checker) lag(id string, rp *plan.ReplicationPath, from, to *plan.Compon
 	}
 	parts := strings.SplitN(mid, "|", 3)
 	ch := c.check("replication.lag", rp.To, parts[1], region, "replication", id)
+	ch.Account = c.accountOf(at) // the metric is where the lag is published
 	var m Metric
 	if !c.get(ch, kindMetric, c.accountOf(at), region, mid, fmt.Sprintf("the lag of path %s (CloudWatch %s %s)", id, parts[0], parts[1]), &m) {
 		return
