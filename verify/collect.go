@@ -96,16 +96,19 @@ type account struct {
 	// account fails with it, without a call. They are had on the first
 	// read in the account (once), so an account the plans name but hold
 	// nothing to read in costs nothing.
-	err   *readError
-	check bool
-	once  sync.Once
+	err *readError
+	// ownCredentials: the account has credentials of its own (a role or
+	// a profile) to get before its first read; else it uses the
+	// caller's, checked once for the whole run.
+	ownCredentials bool
+	once           sync.Once
 }
 
 // ready gets the account's credentials on first use: the AssumeRole call
 // for a role, the profile's own source (SSO, a process, a file).
 func (a *account) ready(ctx context.Context) *readError {
 	a.once.Do(func() {
-		if !a.check {
+		if !a.ownCredentials {
 			return
 		}
 		if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
@@ -178,12 +181,13 @@ func roleARN(template string, a *plan.Account) string {
 	return strings.ReplaceAll(template, "{account}", a.ID)
 }
 
-// reach sets up the credentials of every account the plans name, before
-// any read: a profile's are loaded as the SDK loads any profile; a role
-// is assumed once (the only call verify makes beyond its reads) and its
-// credentials shared by all of the account's clients. An account that
-// cannot be reached fails its own reads only; a profile that does not
-// exist is a configuration error, as --profile's is.
+// reach sets up how every account the plans name is reached, before any
+// read: a profile is loaded as the SDK loads any profile; a role gets an
+// AssumeRole provider whose credentials, cached, all of the account's
+// clients share, so the role is assumed once (the only call verify makes
+// beyond its reads), on the first read there (account.ready). An account
+// that cannot be reached fails its own reads only; a profile that does
+// not exist is a configuration error, as --profile's is.
 func (s *session) reach(ctx context.Context, cfg Config) error {
 	for _, p := range s.plans {
 		for _, name := range plan.Keys(p.Accounts) {
@@ -216,7 +220,7 @@ func (s *session) reach(ctx context.Context, cfg Config) error {
 				a.cfg = s.base
 				continue
 			}
-			a.check = true
+			a.ownCredentials = true
 		}
 	}
 	return nil
