@@ -294,3 +294,25 @@ func TestIAMPolicies(t *testing.T) {
 		t.Errorf("caller policy: %s", cb)
 	}
 }
+
+// A profile is needed only for an account that holds something to read:
+// OrderFlow's recovery and organization accounts hold nothing verify
+// reads, so their operators' profiles need not exist where verify runs;
+// the DNS account's must.
+func TestAccountProfiles(t *testing.T) {
+	p := orderflow(t)
+	w := awstest.FromPlan(p, time.Now())
+	delete(w.Profiles, "orderflow-recovery")
+	delete(w.Profiles, "orderflow-org-breakglass")
+	srv := awstest.NewServer(w)
+	defer srv.Close()
+	checks, _ := run(t, srv, p, fastRetries)
+	expectFailing(t, checks, nil)
+
+	delete(w.Profiles, "orderflow-dns")
+	useServer(t, srv)
+	_, err := verify.Live(context.Background(), []*plan.Plan{p}, fastRetries)
+	if err == nil || !strings.Contains(err.Error(), "account 222233334444 (network): loading profile orderflow-dns: ") {
+		t.Errorf("err = %v", err)
+	}
+}

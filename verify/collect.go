@@ -181,17 +181,25 @@ func roleARN(template string, a *plan.Account) string {
 	return strings.ReplaceAll(template, "{account}", a.ID)
 }
 
-// reach sets up how every account the plans name is reached, before any
-// read: a profile is loaded as the SDK loads any profile; a role gets an
+// reach sets up how each account that keys read in is reached, before
+// the reads (an account the plans name but hold nothing to read in needs
+// no profile or role on this machine): a profile is loaded as the SDK loads any profile; a role gets an
 // AssumeRole provider whose credentials, cached, all of the account's
 // clients share, so the role is assumed once (the only call verify makes
 // beyond its reads), on the first read there (account.ready). An account
 // that cannot be reached fails its own reads only; a profile that does
 // not exist is a configuration error, as --profile's is.
-func (s *session) reach(ctx context.Context, cfg Config) error {
+func (s *session) reach(ctx context.Context, cfg Config, keys []fetchKey) error {
+	needed := map[string]bool{}
+	for _, k := range keys {
+		needed[k.Account] = true
+	}
 	for _, p := range s.plans {
 		for _, name := range plan.Keys(p.Accounts) {
 			pa := p.Accounts[name]
+			if !needed[pa.ID] {
+				continue
+			}
 			if a := s.accounts[pa.ID]; a != nil {
 				if !slices.Contains(a.names, name) {
 					a.names = append(a.names, name)

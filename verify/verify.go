@@ -45,15 +45,15 @@ func Live(ctx context.Context, plans []*plan.Plan, cfg Config) (*Observed, error
 			return nil, fmt.Errorf("no usable AWS credentials (environment, --profile, SSO or instance role): %w", err)
 		}
 	}
-	if err := s.reach(ctx, cfg); err != nil {
-		return nil, err
-	}
 	var done atomic.Int64
 	total := 0
 	for range maxRounds {
 		keys := pending(plans, obs)
 		if len(keys) == 0 {
 			break
+		}
+		if err := s.reach(ctx, cfg, keys); err != nil {
+			return nil, err
 		}
 		total += len(keys)
 		collect(ctx, s, keys, obs, cfg, &done, total)
