@@ -55,15 +55,18 @@ type Check struct {
 	// ID names the check, e.g. "aurora-global.secondary-region".
 	ID string `json:"id"`
 	// RuleID is the finding's rule ID when the check fails (as in lint).
-	RuleID    string   `json:"rule,omitempty"`
-	Component string   `json:"component,omitempty"`
-	Resource  string   `json:"resource,omitempty"`
-	Region    string   `json:"region,omitempty"`
-	Status    Status   `json:"status"`
-	Message   string   `json:"message"`
-	Expected  string   `json:"expected,omitempty"`
-	Observed  string   `json:"observed,omitempty"`
-	Pos       plan.Pos `json:"pos"`
+	RuleID    string `json:"rule,omitempty"`
+	Component string `json:"component,omitempty"`
+	Resource  string `json:"resource,omitempty"`
+	Region    string `json:"region,omitempty"`
+	// Account is the AWS account the resource was read in, when the plan
+	// names one.
+	Account  string   `json:"account,omitempty"`
+	Status   Status   `json:"status"`
+	Message  string   `json:"message"`
+	Expected string   `json:"expected,omitempty"`
+	Observed string   `json:"observed,omitempty"`
+	Pos      plan.Pos `json:"pos"`
 }
 
 // Counts returns how many checks of each status a plan has.

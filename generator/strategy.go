@@ -183,14 +183,31 @@ func strategyArchitecture(w *mdWriter, p *plan.Plan, o StrategyOptions) {
 	if len(rrows) > 0 {
 		w.table([]string{"region", "role", "notes"}, rrows)
 	}
+	var arows [][]string
+	for _, id := range plan.Keys(p.Accounts) {
+		a := p.Accounts[id]
+		arows = append(arows, []string{id, a.ID, a.Purpose, cell(a.Description)})
+	}
+	if len(arows) > 0 {
+		w.f("### AWS accounts\n\n")
+		w.table([]string{"account", "ID", "purpose", "notes"}, arows)
+	}
 	var crows [][]string
 	for _, id := range plan.Keys(p.Components) {
 		c := p.Components[id]
-		crows = append(crows, []string{id, cell(c.Kind), cell(c.Region), cell(c.Role), cell(strings.Join(p.ComponentTiers(id), ", "))})
+		row := []string{id, cell(c.Kind), cell(c.Region), cell(c.Role), cell(strings.Join(p.ComponentTiers(id), ", "))}
+		if len(arows) > 0 {
+			row = slices.Insert(row, 3, cell(c.Account))
+		}
+		crows = append(crows, row)
 	}
 	if len(crows) > 0 {
 		w.f("### Components\n\n")
-		w.table([]string{"component", "kind", "region", "role", "tiers"}, crows)
+		head := []string{"component", "kind", "region", "role", "tiers"}
+		if len(arows) > 0 {
+			head = slices.Insert(head, 3, "account")
+		}
+		w.table(head, crows)
 		// What is rebuilt rather than copied: the source it comes back from.
 		rebuilt := false
 		for _, id := range plan.Keys(p.Components) {

@@ -559,3 +559,34 @@ func (p *Plan) FailbacksOf(id string) []string {
 	}
 	return out
 }
+
+// AccountOf is the account the component lives in, and its name in the
+// plan; nil when the component names none (or does not exist).
+func (p *Plan) AccountOf(component string) (string, *Account) {
+	c := p.Components[component]
+	if c == nil || c.Account == "" {
+		return "", nil
+	}
+	return c.Account, p.Accounts[c.Account]
+}
+
+// AccountsFor are the names of the plan's accounts with a purpose.
+func (p *Plan) AccountsFor(purpose string) []string {
+	var out []string
+	for _, name := range Keys(p.Accounts) {
+		if p.Accounts[name].Purpose == purpose {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// ComplianceLocked reports whether the component's copies are under a
+// lock no principal of its account can lift: S3 Object Lock in
+// COMPLIANCE mode or AWS Backup Vault Lock in compliance mode.
+func (c *Component) ComplianceLocked() bool {
+	if c.AWS == nil {
+		return false
+	}
+	return c.AWS.ObjectLock != nil && c.AWS.ObjectLock.Mode == "COMPLIANCE" || c.AWS.VaultLock == "compliance"
+}

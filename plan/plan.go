@@ -28,6 +28,7 @@ type Plan struct {
 	Business *Business `json:"business,omitempty"`
 
 	Regions     map[string]*Region          `json:"regions,omitempty"`
+	Accounts    map[string]*Account         `json:"accounts,omitempty"`
 	Tiers       map[string]*Tier            `json:"tiers,omitempty"`
 	Services    map[string]*Service         `json:"services,omitempty"`
 	Components  map[string]*Component       `json:"components,omitempty"`
@@ -115,6 +116,25 @@ type Region struct {
 	Description string `json:"description,omitempty"`
 }
 
+// Account purposes.
+const (
+	PurposeWorkload = "workload"
+	PurposeBackup   = "backup"
+	PurposeDNS      = "dns"
+	PurposeRecovery = "recovery"
+	PurposeSecurity = "security"
+)
+
+// Account is an AWS account the plan's resources live in, and how verify
+// reaches it.
+type Account struct {
+	ID          string `json:"id"`
+	Purpose     string `json:"purpose"`
+	Profile     string `json:"profile,omitempty"`
+	Role        string `json:"role,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
 // Tier is a recovery class: its objectives, strategy and sign-offs.
 type Tier struct {
 	Level        int       `json:"level"`
@@ -176,6 +196,7 @@ type Component struct {
 	Title       string    `json:"title,omitempty"`
 	Description string    `json:"description,omitempty"`
 	Region      string    `json:"region,omitempty"`
+	Account     string    `json:"account,omitempty"`
 	Role        string    `json:"role,omitempty"`
 	Engine      *Engine   `json:"engine,omitempty"`
 	Capacity    *Capacity `json:"capacity,omitempty"`

@@ -33,6 +33,14 @@ func (p *Plan) CheckReferences() []Problem {
 			ref(c, costs, "downtime cost category", t.DowntimeCost, "tiers", id, "downtimeCost")
 		}
 	}
+	byID := map[string]string{}
+	for _, name := range Keys(p.Accounts) {
+		if first, dup := byID[p.Accounts[name].ID]; dup {
+			c.add(Path("accounts", name, "id"), "account %s is declared twice, as %q and %q", p.Accounts[name].ID, first, name)
+		} else {
+			byID[p.Accounts[name].ID] = name
+		}
+	}
 	for _, id := range Keys(p.Components) {
 		comp := p.Components[id]
 		if r := comp.Region; r != "" {
@@ -41,6 +49,7 @@ func (p *Plan) CheckReferences() []Problem {
 		if rb := comp.Rebuild; rb != nil {
 			ref(c, p.Components, "component", rb.By, "components", id, "rebuild", "by")
 		}
+		ref(c, p.Accounts, "account", p.Components[id].Account, "components", id, "account")
 	}
 	for _, id := range Keys(p.Replication) {
 		r := p.Replication[id]

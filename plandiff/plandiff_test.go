@@ -228,6 +228,10 @@ func TestCompareFires(t *testing.T) {
 			[]string{"component.capacity increased"}, "standby capacity increased from 30% of primary to 60% of primary"},
 		{"standby region", func(p *plan.Plan) { p.Components["db-standby"].Region = "eu-west-1" },
 			[]string{"component.region changed"}, ""},
+		{"backups moved into production", func(p *plan.Plan) { p.Components["s3-backups-usw2"].Account = "prod" },
+			[]string{"component.account changed"}, `component s3-backups-usw2: account changed from "backup" to "prod"`},
+		{"account purpose", func(p *plan.Plan) { p.Accounts["network"].Purpose = "workload" },
+			[]string{"account.purpose changed"}, `account network: purpose changed from "dns" to "workload"`},
 		{"component immutability lost", func(p *plan.Plan) {
 			c := p.Components["s3-backups-usw2"]
 			c.Immutable = false

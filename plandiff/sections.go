@@ -141,6 +141,18 @@ func (c *comparer) architecture() {
 			c.text("region.role", path+".role", "region "+id, "role", a.Role, b.Role)
 		}
 	}
+	for _, id := range keys(c.base.Accounts, c.head.Accounts) {
+		a, b := c.base.Accounts[id], c.head.Accounts[id]
+		path := plan.Path("accounts", id)
+		what := ""
+		if x := cmpOr(b, a); x != nil {
+			what = x.ID + ", " + x.Purpose
+		}
+		if c.presence("account", path, "Account "+id, a != nil, b != nil, what) {
+			c.text("account.id", path+".id", "account "+id, "account ID", a.ID, b.ID)
+			c.text("account.purpose", path+".purpose", "account "+id, "purpose", a.Purpose, b.Purpose)
+		}
+	}
 	for _, id := range keys(c.base.Components, c.head.Components) {
 		if c.renamedKey("component", "components", "Component", id) {
 			continue
@@ -254,6 +266,7 @@ func (c *comparer) component(id string, a, b *plan.Component) {
 	}
 	c.text("component.kind", path+".kind", subject, "kind", a.Kind, b.Kind)
 	c.text("component.region", path+".region", subject, "region", a.Region, b.Region)
+	c.text("component.account", path+".account", subject, "account", a.Account, b.Account)
 	c.text("component.role", path+".role", subject, "role", a.Role, b.Role)
 	c.text("component.engine", path+".engine", subject, "engine", engine(a.Engine), engine(b.Engine))
 	c.text("component.state", path+".state", subject, "state", a.State, b.State)

@@ -25,7 +25,7 @@ func orderflowEvidence() []*evidence.Record {
 	newer := &evidence.Record{Kind: evidence.Kind, Tool: "drplan", Version: "dev", TakenAt: time.Date(2026, 11, 24, 6, 30, 0, 0, time.UTC),
 		Plans: []evidence.Plan{{Name: "orderflow", Path: "../plans/orderflow", Checks: []evidence.Check{
 			{ID: "db-standby.region", Component: "db-standby", Resource: "orderflow-global", Region: "us-west-2", Status: evidence.OK, Message: "secondary cluster in us-west-2", Pos: pos("architecture.cue", 60)},
-			{ID: "backup-vault.object-lock", RuleID: "DR203", Component: "backups-usw2", Resource: "orderflow-dr-backups-usw2", Region: "us-west-2",
+			{ID: "backup-vault.object-lock", RuleID: "DR203", Component: "backups-usw2", Resource: "orderflow-dr-backups-usw2", Region: "us-west-2", Account: "444455556666",
 				Status: evidence.Mismatch, Message: "Object Lock retention is shorter than the plan declares", Expected: "COMPLIANCE 35d", Observed: "COMPLIANCE 30d", Pos: pos("architecture.cue", 120)},
 			{ID: "redis-standby.global-datastore", Component: "redis-standby", Region: "us-west-2", Status: evidence.Unverified, Message: "AccessDenied: elasticache:DescribeGlobalReplicationGroups", Pos: pos("architecture.cue", 90)},
 		}}}}

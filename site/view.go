@@ -132,8 +132,8 @@ type verifyRun struct {
 }
 
 type checkView struct {
-	ID, Rule, Component, Resource, Region, Status, Message, Expected, Observed string
-	Pos                                                                        link
+	ID, Rule, Component, Resource, Region, Account, Status, Message, Expected, Observed string
+	Pos                                                                                 link
 }
 
 type commView struct {
@@ -390,7 +390,7 @@ func newVerifyView(recs []planRecord, posLink func(plan.Pos) link) *verifyView {
 	})
 	for _, c := range checks {
 		v.Checks = append(v.Checks, checkView{ID: c.ID, Rule: c.RuleID, Component: c.Component, Resource: c.Resource,
-			Region: c.Region, Status: string(c.Status), Message: c.Message, Expected: c.Expected, Observed: c.Observed, Pos: posLink(c.Pos)})
+			Region: c.Region, Account: c.Account, Status: string(c.Status), Message: c.Message, Expected: c.Expected, Observed: c.Observed, Pos: posLink(c.Pos)})
 	}
 	for i := len(recs) - 1; i >= 0; i-- {
 		n := recs[i].plan.Counts()

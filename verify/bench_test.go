@@ -13,14 +13,23 @@ import (
 )
 
 // largePlan declares n resources with AWS identifiers, alternating
-// between two regions, of every kind verify reads.
-func largePlan(n int) *plan.Plan {
-	p := &plan.Plan{Name: "large", Components: map[string]*plan.Component{}}
+// between two regions, of every kind verify reads; spread over accounts
+// (reached through the role drplan-verify) when accounts > 0.
+func largePlan(n, accounts int) *plan.Plan {
+	p := &plan.Plan{Name: "large", Components: map[string]*plan.Component{}, Accounts: map[string]*plan.Account{}}
+	for a := range accounts {
+		p.Accounts[fmt.Sprintf("a%d", a)] = &plan.Account{ID: fmt.Sprintf("2000000000%02d", a), Purpose: plan.PurposeWorkload, Role: "drplan-verify"}
+	}
 	yes := true
 	for i := range n {
 		region := []string{"us-east-1", "us-west-2"}[i%2]
 		id := fmt.Sprintf("c%04d", i)
 		c := &plan.Component{Region: region, Role: "primary", AWS: &plan.AWS{}}
+		if accounts > 0 {
+			// Every third resource to the next account, so that each
+			// account holds every kind in both regions.
+			c.Account = fmt.Sprintf("a%d", i/3%accounts)
+		}
 		switch i % 7 {
 		case 0:
 			c.Kind, c.AWS.ClusterID, c.AWS.DeletionProtection = plan.KindAuroraCluster, id, &yes
@@ -50,20 +59,25 @@ func largePlan(n int) *plan.Plan {
 //	go test -run XXX -bench Live -benchtime 1x ./verify
 func BenchmarkLive(b *testing.B) {
 	const latency = 50 * time.Millisecond
-	p := largePlan(1000)
 	for _, bc := range []struct {
 		name        string
 		concurrency int
 		rateLimit   float64
+		accounts    int
 	}{
-		{"conc16", 16, 0},
-		{"conc32", 32, 0},
-		{"conc64", 64, 0},
-		{"conc128", 128, 0},
+		{"conc16", 16, 0, 0},
+		{"conc32", 32, 0, 0},
+		{"conc64", 64, 0, 0},
+		{"conc128", 128, 0, 0},
 		// AWS-style rate limits: each service in each region throttles
 		// beyond 100 requests a second.
-		{"conc64-ratelimit100", 64, 100},
+		{"conc64-ratelimit100", 64, 100, 0},
+		// The same resources in three accounts, each reached through a
+		// role assumed once.
+		{"conc16-3accounts", 16, 0, 3},
+		{"conc64-3accounts", 64, 0, 3},
 	} {
+		p := largePlan(1000, bc.accounts)
 		b.Run(bc.name, func(b *testing.B) {
 			srv := awstest.NewServer(awstest.FromPlan(p, time.Now()))
 			defer srv.Close()

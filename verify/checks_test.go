@@ -23,6 +23,10 @@ type want struct {
 const (
 	use1 = "us-east-1"
 	usw2 = "us-west-2"
+	// OrderFlow keeps its immutable backups and its DNS zone outside the
+	// production account.
+	backupAccount  = "444455556666"
+	networkAccount = "222233334444"
 )
 
 // TestChecks breaks one thing at a time in an AWS that otherwise matches
@@ -96,28 +100,28 @@ func TestChecks(t *testing.T) {
 		}, want: []want{{"rds.read-replicas", "tooling-db", verify.RuleTopology, `aws: {`}}},
 
 		{name: "s3 bucket missing", break_: func(w *awstest.World) {
-			delete(w.Regions[usw2].Buckets, "orderflow-wal-archive-usw2")
+			delete(w.In(backupAccount).Regions[usw2].Buckets, "orderflow-wal-archive-usw2")
 		}, want: []want{{"s3.bucket", "wal-archive", verify.RuleMissing, `bucket:     "orderflow-wal-archive-usw2"`}}},
 		{name: "s3 bucket in another region", break_: func(w *awstest.World) {
-			b := w.Regions[usw2].Buckets["orderflow-wal-archive-usw2"]
-			delete(w.Regions[usw2].Buckets, b.Name)
-			w.Region("us-east-2").Buckets[b.Name] = b
+			b := w.In(backupAccount).Regions[usw2].Buckets["orderflow-wal-archive-usw2"]
+			delete(w.In(backupAccount).Regions[usw2].Buckets, b.Name)
+			w.In(backupAccount).Region("us-east-2").Buckets[b.Name] = b
 		}, want: []want{{"s3.bucket", "wal-archive", verify.RuleMissing, `bucket:     "orderflow-wal-archive-usw2"`}}},
 		{name: "s3 versioning suspended", break_: func(w *awstest.World) {
 			w.Regions[use1].Buckets["orderflow-ds-notebooks-use1"].Versioning = "Suspended"
 		}, want: []want{{"s3.versioning", "notebooks-bucket", verify.RuleProtection, `versioning:  true`}}},
 		{name: "s3 object lock governance instead of compliance", break_: func(w *awstest.World) {
-			w.Regions[usw2].Buckets["orderflow-dr-backups-usw2"].LockMode = "GOVERNANCE"
+			w.In(backupAccount).Regions[usw2].Buckets["orderflow-dr-backups-usw2"].LockMode = "GOVERNANCE"
 		}, want: []want{{"s3.object-lock", "s3-backups-usw2", verify.RuleProtection, `objectLock: {mode: "COMPLIANCE", retention: "90d"}`}}},
 		{name: "s3 object lock off", break_: func(w *awstest.World) {
-			b := w.Regions[usw2].Buckets["orderflow-wal-archive-usw2"]
+			b := w.In(backupAccount).Regions[usw2].Buckets["orderflow-wal-archive-usw2"]
 			b.ObjectLock, b.LockMode, b.LockDays = "", "", 0
 		}, want: []want{{"s3.object-lock", "wal-archive", verify.RuleProtection, `objectLock: {mode: "COMPLIANCE", retention: "35d"}`}}},
 		{name: "s3 object lock retention short", break_: func(w *awstest.World) {
-			w.Regions[usw2].Buckets["orderflow-dr-backups-usw2"].LockDays = 30
+			w.In(backupAccount).Regions[usw2].Buckets["orderflow-dr-backups-usw2"].LockDays = 30
 		}, want: []want{{"s3.object-lock-retention", "s3-backups-usw2", verify.RuleRetention, `objectLock: {mode: "COMPLIANCE", retention: "90d"}`}}},
 		{name: "s3 object lock retention in years covers days", break_: func(w *awstest.World) {
-			b := w.Regions[usw2].Buckets["orderflow-dr-backups-usw2"]
+			b := w.In(backupAccount).Regions[usw2].Buckets["orderflow-dr-backups-usw2"]
 			b.LockDays, b.LockYears = 0, 1
 		}},
 		{name: "s3 replication missing", break_: func(w *awstest.World) {
@@ -243,29 +247,29 @@ func TestChecks(t *testing.T) {
 		}, want: []want{{"backup.vault-lock", "aws-backup-usw2", verify.RuleProtection, `vaultLock: "compliance"`}}},
 
 		{name: "route53 zone missing", break_: func(w *awstest.World) {
-			delete(w.HostedZones, "Z0815437ORDRFLW1EX")
+			delete(w.In(networkAccount).HostedZones, "Z0815437ORDRFLW1EX")
 		}, want: []want{
 			{"route53.zone", "route53-zone", verify.RuleMissing, `hostedZoneId: "Z0815437ORDRFLW1EX"`},
 			{"route53.failover-pair", "route53-zone", verify.RuleDNSFailover, `record: "api.orderflow.example.com"`},
 		}},
 		{name: "route53 secondary record missing", break_: func(w *awstest.World) {
-			w.Records["Z0815437ORDRFLW1EX"] = w.Records["Z0815437ORDRFLW1EX"][:1]
+			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"] = w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][:1]
 		}, want: []want{{"route53.failover-pair", "route53-zone", verify.RuleDNSFailover, `record: "api.orderflow.example.com"`}}},
 		{name: "route53 secondary points elsewhere", break_: func(w *awstest.World) {
-			w.Records["Z0815437ORDRFLW1EX"][1].Target = "dualstack.old-api-usw2.us-west-2.elb.amazonaws.com."
+			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][1].Target = "dualstack.old-api-usw2.us-west-2.elb.amazonaws.com."
 		}, want: []want{{"route53.failover-pair", "route53-zone", verify.RuleDNSFailover, `record: "api.orderflow.example.com"`}}},
 		{name: "route53 primary guarded by another health check", break_: func(w *awstest.World) {
-			w.HealthChecks["hc-legacy"] = &verify.HealthCheck{ID: "hc-legacy", Type: "HTTPS", Path: "/healthz/deep", Interval: 10, FailureThreshold: 3, Healthy: 8, Checkers: 8}
-			w.Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = "hc-legacy"
+			w.In(networkAccount).HealthChecks["hc-legacy"] = &verify.HealthCheck{ID: "hc-legacy", Type: "HTTPS", Path: "/healthz/deep", Interval: 10, FailureThreshold: 3, Healthy: 8, Checkers: 8}
+			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = "hc-legacy"
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 primary without health check", break_: func(w *awstest.World) {
-			w.Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = ""
+			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = ""
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 health check slower than declared", break_: func(w *awstest.World) {
-			w.HealthChecks["3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60"].Interval = 30
+			w.In(networkAccount).HealthChecks["3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60"].Interval = 30
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 primary failing its health check", break_: func(w *awstest.World) {
-			w.HealthChecks["3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60"].Healthy = 2
+			w.In(networkAccount).HealthChecks["3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60"].Healthy = 2
 		}, want: []want{{"route53.health-status", "route53-zone", verify.RuleNotServing, `healthCheck: {`}}},
 
 		{name: "aurora replication lag above the RPO", break_: func(w *awstest.World) {

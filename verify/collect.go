@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
@@ -27,7 +28,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/drplan/drplan/plan"
 )
 
 // Config is how verify reaches AWS.
@@ -36,6 +40,11 @@ type Config struct {
 	// is the SDK's own (environment, profiles, SSO, instance roles).
 	Profile string
 	Region  string
+	// AssumeRole, when set, is the role verify assumes in every account
+	// the plans name, from the caller's credentials: an ARN in which
+	// {account} stands for the account ID. It takes precedence over the
+	// plans' own profile and role for each account.
+	AssumeRole string
 	// Concurrency bounds the fetches in flight across all regions.
 	Concurrency int
 	// MaxAttempts and MaxBackoff tune the adaptive retryer; zero keeps
@@ -59,11 +68,54 @@ type clients struct {
 	cw     *cloudwatch.Client
 }
 
-// session holds the shared SDK config and a client set per region.
+// session holds the SDK config of each account and a client set per
+// account and region.
 type session struct {
-	base    aws.Config
-	mu      sync.Mutex
-	regions map[string]*clients
+	base aws.Config
+	// opts load the base config; a profile's config is loaded with them.
+	opts []func(*config.LoadOptions) error
+	// plans say which accounts there are and how to reach them.
+	plans []*plan.Plan
+	// accounts are the plans' accounts by ID; the caller's own ("") is
+	// base.
+	accounts map[string]*account
+	mu       sync.Mutex
+	regions  map[[2]string]*clients
+}
+
+// account is how one AWS account is reached.
+type account struct {
+	id string
+	// names are the plans' names for it ("dns", ...), for messages.
+	names []string
+	// how says how it is reached: a profile, a role, or the caller's
+	// credentials.
+	how string
+	cfg aws.Config
+	// err is why its credentials could not be had; every read in the
+	// account fails with it, without a call. They are had on the first
+	// read in the account (once), so an account the plans name but hold
+	// nothing to read in costs nothing.
+	err *readError
+	// ownCredentials: the account has credentials of its own (a role or
+	// a profile) to get before its first read; else it uses the
+	// caller's, checked once for the whole run.
+	ownCredentials bool
+	once           sync.Once
+}
+
+// ready gets the account's credentials on first use: the AssumeRole call
+// for a role, the profile's own source (SSO, a process, a file).
+func (a *account) ready(ctx context.Context) *readError {
+	a.once.Do(func() {
+		if !a.ownCredentials {
+			return
+		}
+		if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
+			a.err = credentialError(a, err)
+		}
+	})
+	return a.err
 }
 
 func newSession(ctx context.Context, cfg Config) (*session, error) {
@@ -108,16 +160,118 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	if base.Region == "" {
 		base.Region = "us-east-1"
 	}
-	return &session{base: base, regions: map[string]*clients{}}, nil
+	s := &session{base: base, opts: opts, accounts: map[string]*account{}, regions: map[[2]string]*clients{}}
+	s.accounts[""] = &account{how: "the caller's credentials", cfg: base}
+	return s, nil
 }
 
-func (s *session) clients(region string) *clients {
+// roleARN is the role to assume in account id: the --assume-role
+// template, else the plan's role (a name, or an ARN template); "" when
+// neither is set.
+func roleARN(template string, a *plan.Account) string {
+	if template == "" {
+		template = a.Role
+	}
+	if template == "" {
+		return ""
+	}
+	if !strings.HasPrefix(template, "arn:") {
+		template = "arn:aws:iam::{account}:role/" + template
+	}
+	return strings.ReplaceAll(template, "{account}", a.ID)
+}
+
+// reach sets up how each account that keys read in is reached, before
+// the reads (an account the plans name but hold nothing to read in needs
+// no profile or role on this machine): a profile is loaded as the SDK loads any profile; a role gets an
+// AssumeRole provider whose credentials, cached, all of the account's
+// clients share, so the role is assumed once (the only call verify makes
+// beyond its reads), on the first read there (account.ready). An account
+// that cannot be reached fails its own reads only; a profile that does
+// not exist is a configuration error, as --profile's is.
+func (s *session) reach(ctx context.Context, cfg Config, keys []fetchKey) error {
+	needed := map[string]bool{}
+	for _, k := range keys {
+		needed[k.Account] = true
+	}
+	for _, p := range s.plans {
+		for _, name := range plan.Keys(p.Accounts) {
+			pa := p.Accounts[name]
+			if !needed[pa.ID] {
+				continue
+			}
+			if a := s.accounts[pa.ID]; a != nil {
+				if !slices.Contains(a.names, name) {
+					a.names = append(a.names, name)
+				}
+				continue
+			}
+			a := &account{id: pa.ID, names: []string{name}}
+			s.accounts[pa.ID] = a
+			switch arn := roleARN(cfg.AssumeRole, pa); {
+			case arn != "":
+				a.how = "role " + arn
+				a.cfg = s.base.Copy()
+				a.cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(s.base), arn, func(o *stscreds.AssumeRoleOptions) {
+					o.RoleSessionName = "drplan-verify"
+				}))
+			case pa.Profile != "":
+				a.how = "profile " + pa.Profile
+				c, err := config.LoadDefaultConfig(ctx, append(slices.Clone(s.opts), config.WithSharedConfigProfile(pa.Profile))...)
+				if err != nil {
+					return fmt.Errorf("account %s: loading profile %s: %w", a.label(), pa.Profile, err)
+				}
+				c.Region = s.base.Region
+				a.cfg = c
+			default:
+				a.how = "the caller's credentials"
+				a.cfg = s.base
+				continue
+			}
+			a.ownCredentials = true
+		}
+	}
+	return nil
+}
+
+// label names an account as the plans do: "222233334444 (dns)".
+func (a *account) label() string {
+	if a.id == "" {
+		return "the caller's account"
+	}
+	if len(a.names) == 0 {
+		return a.id
+	}
+	return a.id + " (" + strings.Join(a.names, ", ") + ")"
+}
+
+func credentialError(a *account, err error) *readError {
+	msg := err.Error()
+	denied := false
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &ae):
+		msg, denied = ae.ErrorCode()+": "+ae.ErrorMessage(), slices.Contains(deniedCodes, ae.ErrorCode())
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		msg = "no answer before the --timeout"
+	}
+	return &readError{msg: fmt.Sprintf("account %s: no credentials through %s: %s", a.label(), a.how, msg), denied: denied}
+}
+
+func (s *session) clients(acct, region string) *clients {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.regions[region]; ok {
+	key := [2]string{acct, region}
+	if c, ok := s.regions[key]; ok {
 		return c
 	}
-	cfg := s.base.Copy()
+	a := s.accounts[acct]
+	if a == nil {
+		// A snapshot's account the plans no longer name: read with the
+		// caller's credentials, as a component that names none.
+		a = s.accounts[""]
+	}
+	cfg := a.cfg.Copy()
 	cfg.Region = region
 	c := &clients{
 		region: region,
@@ -130,7 +284,7 @@ func (s *session) clients(region string) *clients {
 		r53:    route53.NewFromConfig(cfg),
 		cw:     cloudwatch.NewFromConfig(cfg),
 	}
-	s.regions[region] = c
+	s.regions[key] = c
 	return c
 }
 
@@ -144,6 +298,23 @@ var notFound = []string{
 
 var errNotFound = errors.New("not found")
 
+// deniedCodes are the error codes with which AWS refuses the caller: its
+// credentials, or the action.
+var deniedCodes = []string{
+	"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
+	"InvalidClientTokenId", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
+	"ExpiredTokenException", "AuthFailure", "AuthorizationError", "InvalidSignatureException",
+}
+
+// readError is a read that failed: AWS's reason, and whether it was a
+// refusal (denied) rather than no answer.
+type readError struct {
+	msg    string
+	denied bool
+}
+
+func (e *readError) Error() string { return e.msg }
+
 // callError names the operation and region of a failed call, and keeps
 // AWS's code and message (never the request's credentials).
 func callError(op Operation, region string, err error) error {
@@ -152,12 +323,12 @@ func callError(op Operation, region string, err error) error {
 		if slices.Contains(notFound, ae.ErrorCode()) {
 			return errNotFound
 		}
-		return fmt.Errorf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage())
+		return &readError{msg: fmt.Sprintf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage()), denied: slices.Contains(deniedCodes, ae.ErrorCode())}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%s in %s: no answer before the --timeout", op, region)
+		return &readError{msg: fmt.Sprintf("%s in %s: no answer before the --timeout", op, region)}
 	}
-	return fmt.Errorf("%s in %s: %v", op, region, err)
+	return &readError{msg: fmt.Sprintf("%s in %s: %v", op, region, err)}
 }
 
 // fetcher reads one kind of object with one region's clients.
@@ -213,10 +384,20 @@ func collect(ctx context.Context, s *session, keys []fetchKey, obs *Observed, cf
 }
 
 func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
-	r := &Resource{Kind: k.Kind, Region: k.Region, ID: k.ID}
-	v, err := fetchers[k.Kind](ctx, s.clients(k.Region), k.ID)
+	r := &Resource{Kind: k.Kind, Account: k.Account, Region: k.Region, ID: k.ID}
+	if a := s.accounts[k.Account]; a != nil {
+		if err := a.ready(ctx); err != nil {
+			r.Error, r.denied = err.msg, err.denied
+			return r
+		}
+	}
+	v, err := fetchers[k.Kind](ctx, s.clients(k.Account, k.Region), k.ID)
+	var re *readError
 	switch {
 	case errors.Is(err, errNotFound):
+		return r
+	case errors.As(err, &re):
+		r.Error, r.denied = re.msg, re.denied
 		return r
 	case err != nil:
 		r.Error = err.Error()

@@ -36,6 +36,9 @@ func newChecker(p *plan.Plan, obs *Observed, defaultRegion string) *checker {
 // by path (falling back to its nearest written ancestor).
 func (c *checker) check(id, comp, resource, region string, path ...any) *evidence.Check {
 	ch := &evidence.Check{ID: id, Component: comp, Resource: resource, Region: region, Pos: c.p.Source.Pos(path...)}
+	if cp := c.p.Components[comp]; cp != nil {
+		ch.Account = c.accountOf(cp)
+	}
 	c.checks = append(c.checks, ch)
 	c.nodes = append(c.nodes, plan.Path(path...))
 	return ch
@@ -64,8 +67,8 @@ func unverified(ch *evidence.Check, reason string) {
 // unreadable or was never fetched, ch records that and get returns false;
 // checks that depend on the object are then skipped, so one absent cluster
 // is one finding, not one per property.
-func (c *checker) get(ch *evidence.Check, kind, region, id, what string, v any) bool {
-	k := fetchKey{kind, region, id}
+func (c *checker) get(ch *evidence.Check, kind, account, region, id, what string, v any) bool {
+	k := fetchKey{kind, account, region, id}
 	r := c.obs.lookup(k)
 	if r == nil {
 		if c.planned != nil {
@@ -90,10 +93,19 @@ func (c *checker) get(ch *evidence.Check, kind, region, id, what string, v any) 
 }
 
 // prefetch asks, while planning, for an object a later check may need.
-func (c *checker) prefetch(kind, region, id string) {
-	if c.planned != nil && c.obs.lookup(fetchKey{kind, region, id}) == nil {
-		c.planned[fetchKey{kind, region, id}] = true
+func (c *checker) prefetch(kind, account, region, id string) {
+	if k := (fetchKey{kind, account, region, id}); c.planned != nil && c.obs.lookup(k) == nil {
+		c.planned[k] = true
 	}
+}
+
+// accountOf is the AWS account a component lives in, "" when the plan
+// does not say: it is then read with the caller's own credentials.
+func (c *checker) accountOf(comp *plan.Component) string {
+	if a := c.p.Accounts[comp.Account]; a != nil {
+		return a.ID
+	}
+	return ""
 }
 
 func (c *checker) regionOf(comp *plan.Component) string {
@@ -147,7 +159,7 @@ func (c *checker) aurora(id string, comp *plan.Component) {
 	if comp.Kind == plan.KindAuroraGlobal && a.GlobalClusterID != "" {
 		ch := c.check("aurora.global-cluster", id, a.GlobalClusterID, region, "components", id, "aws", "globalClusterId")
 		var g GlobalCluster
-		if c.get(ch, kindGlobalCluster, region, a.GlobalClusterID, "Aurora global database "+a.GlobalClusterID, &g) {
+		if c.get(ch, kindGlobalCluster, c.accountOf(comp), region, a.GlobalClusterID, "Aurora global database "+a.GlobalClusterID, &g) {
 			if g.Status != "available" {
 				mismatch(ch, RuleNotServing, "available", g.Status, "Aurora global database %s is %s, not available", g.ID, g.Status)
 			} else {
@@ -158,7 +170,7 @@ func (c *checker) aurora(id string, comp *plan.Component) {
 	}
 	ch := c.check("aurora.cluster", id, a.ClusterID, region, "components", id, "aws", "clusterId")
 	var d DBCluster
-	if !c.get(ch, kindDBCluster, region, a.ClusterID, fmt.Sprintf("Aurora cluster %s", a.ClusterID), &d) {
+	if !c.get(ch, kindDBCluster, c.accountOf(comp), region, a.ClusterID, fmt.Sprintf("Aurora cluster %s", a.ClusterID), &d) {
 		return
 	}
 	if d.Status != "available" {
@@ -302,7 +314,7 @@ func (c *checker) rdsInstance(id string, comp *plan.Component) {
 	a, region := comp.AWS, c.regionOf(comp)
 	ch := c.check("rds.instance", id, a.InstanceID, region, "components", id, "aws", "instanceId")
 	var d DBInstance
-	if !c.get(ch, kindDBInstance, region, a.InstanceID, "RDS instance "+a.InstanceID, &d) {
+	if !c.get(ch, kindDBInstance, c.accountOf(comp), region, a.InstanceID, "RDS instance "+a.InstanceID, &d) {
 		return
 	}
 	if d.Status != "available" {
@@ -347,7 +359,7 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 	a, region := comp.AWS, c.regionOf(comp)
 	ch := c.check("s3.bucket", id, a.Bucket, region, "components", id, "aws", "bucket")
 	var b Bucket
-	if !c.get(ch, kindBucket, region, a.Bucket, "S3 bucket "+a.Bucket, &b) {
+	if !c.get(ch, kindBucket, c.accountOf(comp), region, a.Bucket, "S3 bucket "+a.Bucket, &b) {
 		return
 	}
 	if b.Region != "" && b.Region != region {
@@ -396,22 +408,53 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 		}
 		var observed []string
 		for _, r := range b.Replication {
-			dest := r.DestinationBucket + " in " + cmpOr(r.DestinationRegion, "unknown region")
+			destRegion := r.DestinationRegion
+			if r.RegionError != "" {
+				destRegion, _ = c.declaredBucketRegion(r.DestinationBucket)
+			}
+			dest := r.DestinationBucket + " in " + cmpOr(destRegion, "unknown region")
 			observed = append(observed, dest+" ("+r.Status+")")
-			if r.Status == "Enabled" && r.DestinationRegion == a.ReplicateTo {
+			if r.Status == "Enabled" && destRegion == a.ReplicateTo {
 				okv(ch, "replication to "+a.ReplicateTo, dest, "S3 bucket %s replicates to %s (rule %s)", b.Name, dest, r.ID)
 				return
 			}
 		}
 		for _, r := range b.Replication {
-			if r.RegionError != "" {
-				unverified(ch, "could not verify the replication destination of S3 bucket "+b.Name+": "+r.RegionError)
+			if r.RegionError == "" {
+				continue
+			}
+			if region, why := c.declaredBucketRegion(r.DestinationBucket); region == "" {
+				unverified(ch, "could not verify the replication destination of S3 bucket "+b.Name+": "+r.RegionError+why)
 				return
 			}
 		}
 		obs := cmpOr(strings.Join(observed, ", "), "no replication rules")
 		mismatch(ch, RuleTopology, "replication to "+a.ReplicateTo, obs, "S3 bucket %s does not replicate to %s (%s)", b.Name, a.ReplicateTo, obs)
 	}
+}
+
+// declaredBucketRegion is where a bucket that the plan declares was
+// found, read with its own account's credentials; "" when the plan does
+// not declare it or it was not found, with why it could not be read
+// there. S3 answers GetBucketLocation only to the bucket's owner, so a
+// replication destination in another account is located through the
+// component that declares it.
+func (c *checker) declaredBucketRegion(name string) (region, why string) {
+	for _, id := range plan.Keys(c.p.Components) {
+		o := c.p.Components[id]
+		if o.Kind != plan.KindS3 || o.AWS == nil || o.AWS.Bucket != name {
+			continue
+		}
+		var b Bucket
+		probe := &evidence.Check{}
+		if c.get(probe, kindBucket, c.accountOf(o), c.regionOf(o), name, "", &b) {
+			return cmpOr(b.Region, c.regionOf(o)), ""
+		}
+		if probe.Status == evidence.Unverified && o.Account != "" {
+			why = fmt.Sprintf("; the destination is declared in account %s (%s), where it could not be read: %s", c.accountOf(o), o.Account, strings.TrimPrefix(probe.Message, "could not verify : "))
+		}
+	}
+	return "", why
 }
 
 func enabled(b bool) string {
@@ -434,11 +477,11 @@ func (c *checker) eks(id string, comp *plan.Component) {
 		// Read node groups in the same round as their cluster: they are
 		// only checked once it is found, but waiting for that would add a
 		// round trip to the whole run.
-		c.prefetch(kindNodeGroup, region, a.ClusterName+"/"+ng)
+		c.prefetch(kindNodeGroup, c.accountOf(comp), region, a.ClusterName+"/"+ng)
 	}
 	ch := c.check("eks.cluster", id, a.ClusterName, region, "components", id, "aws", "clusterName")
 	var cl EKSCluster
-	if !c.get(ch, kindEKSCluster, region, a.ClusterName, "EKS cluster "+a.ClusterName, &cl) {
+	if !c.get(ch, kindEKSCluster, c.accountOf(comp), region, a.ClusterName, "EKS cluster "+a.ClusterName, &cl) {
 		return
 	}
 	if cl.Status != "ACTIVE" {
@@ -457,7 +500,7 @@ func (c *checker) eks(id string, comp *plan.Component) {
 	for i, ng := range a.NodeGroups {
 		ch := c.check("eks.nodegroup", id, a.ClusterName+"/"+ng, region, "components", id, "aws", "nodeGroups", i)
 		var g NodeGroup
-		if !c.get(ch, kindNodeGroup, region, a.ClusterName+"/"+ng, fmt.Sprintf("node group %s of EKS cluster %s", ng, a.ClusterName), &g) {
+		if !c.get(ch, kindNodeGroup, c.accountOf(comp), region, a.ClusterName+"/"+ng, fmt.Sprintf("node group %s of EKS cluster %s", ng, a.ClusterName), &g) {
 			continue
 		}
 		if g.Status != "ACTIVE" {
@@ -490,7 +533,7 @@ func (c *checker) capacity(id string, comp *plan.Component) {
 			var g NodeGroup
 			probe := &evidence.Check{}
 			switch {
-			case c.get(probe, kindNodeGroup, c.regionOf(pc), pc.AWS.ClusterName+"/"+ng, "node group "+ng, &g):
+			case c.get(probe, kindNodeGroup, c.accountOf(pc), c.regionOf(pc), pc.AWS.ClusterName+"/"+ng, "node group "+ng, &g):
 				n += g.Desired
 			case probe.RuleID != RuleMissing:
 				return 0, false
@@ -554,7 +597,7 @@ func (c *checker) msk(id string, comp *plan.Component) {
 	a, region := comp.AWS, c.regionOf(comp)
 	ch := c.check("msk.cluster", id, a.ClusterName, region, "components", id, "aws", "clusterName")
 	var m MSKCluster
-	if !c.get(ch, kindMSKCluster, region, a.ClusterName, "MSK cluster "+a.ClusterName, &m) {
+	if !c.get(ch, kindMSKCluster, c.accountOf(comp), region, a.ClusterName, "MSK cluster "+a.ClusterName, &m) {
 		return
 	}
 	switch {
@@ -577,7 +620,7 @@ func (c *checker) redis(id string, comp *plan.Component) {
 	a, region := comp.AWS, c.regionOf(comp)
 	ch := c.check("elasticache.replication-group", id, a.ReplicationGroupID, region, "components", id, "aws", "replicationGroupId")
 	var g ReplicationGroup
-	if !c.get(ch, kindReplGroup, region, a.ReplicationGroupID, "ElastiCache replication group "+a.ReplicationGroupID, &g) {
+	if !c.get(ch, kindReplGroup, c.accountOf(comp), region, a.ReplicationGroupID, "ElastiCache replication group "+a.ReplicationGroupID, &g) {
 		return
 	}
 	if g.Status != "available" {
@@ -607,7 +650,7 @@ func (c *checker) redis(id string, comp *plan.Component) {
 	}
 	ch = c.check("elasticache.global-datastore", id, a.GlobalDatastoreID, region, "components", id, "aws", "globalDatastoreId")
 	var gd GlobalDatastore
-	if !c.get(ch, kindGlobalDatastore, region, a.GlobalDatastoreID, "ElastiCache global datastore "+a.GlobalDatastoreID, &gd) {
+	if !c.get(ch, kindGlobalDatastore, c.accountOf(comp), region, a.GlobalDatastoreID, "ElastiCache global datastore "+a.GlobalDatastoreID, &gd) {
 		if ch.RuleID == RuleMissing {
 			ch.RuleID = RuleTopology
 		}
@@ -639,13 +682,13 @@ func (c *checker) backup(id string, comp *plan.Component) {
 	a, region := comp.AWS, c.regionOf(comp)
 	ch := c.check("backup.plan", id, a.PlanName, region, "components", id, "aws", "planName")
 	var bp BackupPlan
-	if c.get(ch, kindBackupPlan, region, a.PlanName, "AWS Backup plan "+a.PlanName, &bp) {
+	if c.get(ch, kindBackupPlan, c.accountOf(comp), region, a.PlanName, "AWS Backup plan "+a.PlanName, &bp) {
 		ok(ch, "AWS Backup plan %s exists in %s with %d rules", bp.Name, region, len(bp.Rules))
 		c.backupPlan(id, comp, &bp)
 	}
 	ch = c.check("backup.vault", id, a.VaultName, region, "components", id, "aws", "vaultName")
 	var v BackupVault
-	if !c.get(ch, kindBackupVault, region, a.VaultName, "AWS Backup vault "+a.VaultName, &v) {
+	if !c.get(ch, kindBackupVault, c.accountOf(comp), region, a.VaultName, "AWS Backup vault "+a.VaultName, &v) {
 		return
 	}
 	ok(ch, "AWS Backup vault %s exists in %s", v.Name, region)
@@ -749,7 +792,7 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 func (c *checker) zone(id string, comp *plan.Component) {
 	ch := c.check("route53.zone", id, comp.AWS.HostedZoneID, globalRegion, "components", id, "aws", "hostedZoneId")
 	var z HostedZone
-	if c.get(ch, kindHostedZone, globalRegion, comp.AWS.HostedZoneID, "Route 53 hosted zone "+comp.AWS.HostedZoneID, &z) {
+	if c.get(ch, kindHostedZone, c.accountOf(comp), globalRegion, comp.AWS.HostedZoneID, "Route 53 hosted zone "+comp.AWS.HostedZoneID, &z) {
 		ok(ch, "Route 53 hosted zone %s (%s) exists", z.ID, z.Name)
 	}
 }
@@ -765,7 +808,7 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 	typ := cmpOr(d.Type, "A")
 	ch := c.check("route53.failover-pair", d.HostedZone, d.Record, globalRegion, "dns", id, "record")
 	var f Failover
-	if !c.get(ch, kindFailover, globalRegion, failoverID(zc.AWS.HostedZoneID, d.Record, typ), fmt.Sprintf("the %s records of %s", typ, d.Record), &f) {
+	if !c.get(ch, kindFailover, c.accountOf(zc), globalRegion, failoverID(zc.AWS.HostedZoneID, d.Record, typ), fmt.Sprintf("the %s records of %s", typ, d.Record), &f) {
 		if ch.RuleID == RuleMissing {
 			ch.RuleID = RuleDNSFailover
 		}
@@ -852,7 +895,7 @@ func (c *checker) path(id string, rp *plan.ReplicationPath) {
 	}
 	if rp.Mechanism == "msk-replicator" || rp.Mechanism == "mirrormaker2" {
 		if from.Kind == plan.KindMSK && to.Kind == plan.KindMSK {
-			c.prefetch(kindMSKReplicators, c.regionOf(to), "")
+			c.prefetch(kindMSKReplicators, c.accountOf(to), c.regionOf(to), "")
 		}
 		c.mskPath(id, rp, from, to)
 	}
@@ -866,17 +909,19 @@ func (c *checker) path(id string, rp *plan.ReplicationPath) {
 func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *plan.Component) {
 	fr, tr := c.regionOf(from), c.regionOf(to)
 	check := func() *evidence.Check {
-		return c.check("replication.path", rp.To, rp.From+" -> "+rp.To, fr, "replication", id, "to")
+		ch := c.check("replication.path", rp.To, rp.From+" -> "+rp.To, fr, "replication", id, "to")
+		ch.Account = c.accountOf(from) // the link is read on the source
+		return ch
 	}
 	// The ends are read by their components' checks; a missing or
 	// unreadable end is reported there, so here it only skips the check.
-	read := func(kind, region, rid string, v any) bool {
-		return c.get(&evidence.Check{}, kind, region, rid, "", v)
+	read := func(kind string, comp *plan.Component, rid string, v any) bool {
+		return c.get(&evidence.Check{}, kind, c.accountOf(comp), c.regionOf(comp), rid, "", v)
 	}
 	switch {
 	case rp.Mechanism == "s3-crr" && from.Kind == plan.KindS3 && to.Kind == plan.KindS3:
 		var b Bucket
-		if !read(kindBucket, fr, from.AWS.Bucket, &b) || b.ReplicationError != "" || b.Region != "" {
+		if !read(kindBucket, from, from.AWS.Bucket, &b) || b.ReplicationError != "" || b.Region != "" {
 			return
 		}
 		ch := check()
@@ -892,7 +937,7 @@ func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *pl
 		mismatch(ch, RuleTopology, "replication to "+to.AWS.Bucket, obs, "S3 bucket %s has no enabled replication rule to %s, which path %s declares (%s)", b.Name, to.AWS.Bucket, id, obs)
 	case rp.Mechanism == "rds-read-replica" && from.Kind == plan.KindRDSPostgres && to.Kind == plan.KindRDSPostgres:
 		var d DBInstance
-		if !read(kindDBInstance, fr, from.AWS.InstanceID, &d) {
+		if !read(kindDBInstance, from, from.AWS.InstanceID, &d) {
 			return
 		}
 		ch := check()
@@ -904,7 +949,7 @@ func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *pl
 		}
 	case rp.Mechanism == "elasticache-global-datastore" && from.Kind == plan.KindElastiCacheRedis && to.Kind == plan.KindElastiCacheRedis:
 		var a, b ReplicationGroup
-		if !read(kindReplGroup, fr, from.AWS.ReplicationGroupID, &a) || !read(kindReplGroup, tr, to.AWS.ReplicationGroupID, &b) {
+		if !read(kindReplGroup, from, from.AWS.ReplicationGroupID, &a) || !read(kindReplGroup, to, to.AWS.ReplicationGroupID, &b) {
 			return
 		}
 		ch := check()
@@ -916,7 +961,7 @@ func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *pl
 		}
 	case rp.Mechanism == "aws-backup-copy" && from.Kind == plan.KindAWSBackup && to.Kind == plan.KindAWSBackup:
 		var bp BackupPlan
-		if !read(kindBackupPlan, fr, from.AWS.PlanName, &bp) {
+		if !read(kindBackupPlan, from, from.AWS.PlanName, &bp) {
 			return
 		}
 		ch := check()
@@ -942,7 +987,7 @@ func (c *checker) mskPath(id string, rp *plan.ReplicationPath, from, to *plan.Co
 	}
 	arn := func(comp *plan.Component) string {
 		var m MSKCluster
-		if c.get(&evidence.Check{}, kindMSKCluster, c.regionOf(comp), comp.AWS.ClusterName, "", &m) {
+		if c.get(&evidence.Check{}, kindMSKCluster, c.accountOf(comp), c.regionOf(comp), comp.AWS.ClusterName, "", &m) {
 			return m.ARN
 		}
 		return comp.AWS.ClusterARN
@@ -951,7 +996,7 @@ func (c *checker) mskPath(id string, rp *plan.ReplicationPath, from, to *plan.Co
 	region := c.regionOf(to)
 	ch := c.check("msk.replication", rp.To, to.AWS.ClusterName, region, "replication", id, "mechanism")
 	var reps MSKReplicators
-	if !c.get(ch, kindMSKReplicators, region, "", "the MSK Replicators of "+region, &reps) {
+	if !c.get(ch, kindMSKReplicators, c.accountOf(to), region, "", "the MSK Replicators of "+region, &reps) {
 		return
 	}
 	var found *MSKReplicator
@@ -977,49 +1022,51 @@ func (c *checker) mskPath(id string, rp *plan.ReplicationPath, from, to *plan.Co
 }
 
 // lagMetric is the CloudWatch metric that reports a path's lag.
-func (c *checker) lagMetric(rp *plan.ReplicationPath, from, to *plan.Component) (region, id string, unit time.Duration, ok bool) {
+func (c *checker) lagMetric(rp *plan.ReplicationPath, from, to *plan.Component) (at *plan.Component, id string, unit time.Duration, ok bool) {
 	switch rp.Mechanism {
 	case "aurora-global-database":
 		if to.AWS.ClusterID != "" {
-			return c.regionOf(to), metricID("AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier="+to.AWS.ClusterID), time.Millisecond, true
+			return to, metricID("AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier="+to.AWS.ClusterID), time.Millisecond, true
 		}
 	case "rds-read-replica":
 		if to.AWS.InstanceID != "" {
-			return c.regionOf(to), metricID("AWS/RDS", "ReplicaLag", "DBInstanceIdentifier="+to.AWS.InstanceID), time.Second, true
+			return to, metricID("AWS/RDS", "ReplicaLag", "DBInstanceIdentifier="+to.AWS.InstanceID), time.Second, true
 		}
 	case "elasticache-global-datastore":
 		if to.AWS.ReplicationGroupID != "" {
-			return c.regionOf(to), metricID("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId="+to.AWS.ReplicationGroupID), time.Second, true
+			return to, metricID("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId="+to.AWS.ReplicationGroupID), time.Second, true
 		}
 	case "s3-crr":
 		// S3 publishes replication latency per rule, and only for rules
 		// with replication metrics: the rule comes from the source bucket.
 		var b Bucket
-		if from.AWS.Bucket == "" || to.AWS.Bucket == "" || !c.get(&evidence.Check{}, kindBucket, c.regionOf(from), from.AWS.Bucket, "", &b) {
-			return "", "", 0, false
+		if from.AWS.Bucket == "" || to.AWS.Bucket == "" || !c.get(&evidence.Check{}, kindBucket, c.accountOf(from), c.regionOf(from), from.AWS.Bucket, "", &b) {
+			return nil, "", 0, false
 		}
 		for _, r := range b.Replication {
 			if r.DestinationBucket == to.AWS.Bucket && r.Status == "Enabled" {
-				return c.regionOf(from), metricID("AWS/S3", "ReplicationLatency", "DestinationBucket="+to.AWS.Bucket, "RuleId="+r.ID, "SourceBucket="+from.AWS.Bucket), time.Second, true
+				return from, metricID("AWS/S3", "ReplicationLatency", "DestinationBucket="+to.AWS.Bucket, "RuleId="+r.ID, "SourceBucket="+from.AWS.Bucket), time.Second, true
 			}
 		}
 	}
-	return "", "", 0, false
+	return nil, "", 0, false
 }
 
 func (c *checker) lag(id string, rp *plan.ReplicationPath, from, to *plan.Component) {
-	region, mid, unit, ok1 := c.lagMetric(rp, from, to)
+	at, mid, unit, ok1 := c.lagMetric(rp, from, to)
 	if !ok1 {
 		return
 	}
+	region := c.regionOf(at)
 	rpo, tier, okRPO := c.p.StrictestRPO(c.p.PathTiers(id))
 	if !okRPO {
 		return
 	}
 	parts := strings.SplitN(mid, "|", 3)
 	ch := c.check("replication.lag", rp.To, parts[1], region, "replication", id)
+	ch.Account = c.accountOf(at) // the metric is where the lag is published
 	var m Metric
-	if !c.get(ch, kindMetric, region, mid, fmt.Sprintf("the lag of path %s (CloudWatch %s %s)", id, parts[0], parts[1]), &m) {
+	if !c.get(ch, kindMetric, c.accountOf(at), region, mid, fmt.Sprintf("the lag of path %s (CloudWatch %s %s)", id, parts[0], parts[1]), &m) {
 		return
 	}
 	if m.Points == 0 {

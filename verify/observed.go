@@ -27,30 +27,44 @@ type Observed struct {
 // Resource is the outcome of one fetch: one AWS object (or one metric),
 // read by one or more API calls.
 type Resource struct {
-	Kind   string `json:"kind"`
-	Region string `json:"region"`
-	ID     string `json:"id"`
+	Kind string `json:"kind"`
+	// Account is the AWS account it was read in, with that account's
+	// credentials; "" for the caller's own (components naming no account).
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region"`
+	ID      string `json:"id"`
 	// Found is false when AWS answered that the object does not exist.
 	Found bool `json:"found"`
 	// Error is why the object could not be read (access denied, throttled
 	// past retries, no answer); the checks that need it are unverified.
 	Error string          `json:"error,omitempty"`
 	Value json.RawMessage `json:"value,omitempty"`
+
+	// denied says Error is AWS refusing the credentials or the action,
+	// rather than no answer; only for the summary of a run that read
+	// nothing.
+	denied bool
 }
 
-// fetchKey identifies a fetch: what kind of object, in which region, which one.
+// fetchKey identifies a fetch: what kind of object, in which account and
+// region, which one.
 type fetchKey struct {
-	Kind, Region, ID string
+	Kind, Account, Region, ID string
 }
 
-func (k fetchKey) String() string { return fmt.Sprintf("%s %s %s", k.Kind, k.Region, k.ID) }
+func (k fetchKey) String() string {
+	if k.Account != "" {
+		return fmt.Sprintf("%s %s/%s %s", k.Kind, k.Account, k.Region, k.ID)
+	}
+	return fmt.Sprintf("%s %s %s", k.Kind, k.Region, k.ID)
+}
 
 func (o *Observed) lookup(k fetchKey) *Resource {
 	if o.index == nil {
 		o.index = map[fetchKey]*Resource{}
 		for _, r := range o.Resources {
 			if r != nil { // a hand-edited snapshot may hold nulls
-				o.index[fetchKey{r.Kind, r.Region, r.ID}] = r
+				o.index[fetchKey{r.Kind, r.Account, r.Region, r.ID}] = r
 			}
 		}
 	}
@@ -60,20 +74,20 @@ func (o *Observed) lookup(k fetchKey) *Resource {
 func (o *Observed) add(r *Resource) {
 	o.Resources = append(o.Resources, r)
 	if o.index != nil {
-		o.index[fetchKey{r.Kind, r.Region, r.ID}] = r
+		o.index[fetchKey{r.Kind, r.Account, r.Region, r.ID}] = r
 	}
 }
 
 func sortKeys(keys []fetchKey) {
 	slices.SortFunc(keys, func(a, b fetchKey) int {
-		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Region, b.Region), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region), cmp.Compare(a.ID, b.ID))
 	})
 }
 
 // sortResources orders the resources so a record is byte-stable.
 func (o *Observed) sortResources() {
 	slices.SortFunc(o.Resources, func(a, b *Resource) int {
-		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Region, b.Region), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region), cmp.Compare(a.ID, b.ID))
 	})
 }
 

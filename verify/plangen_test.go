@@ -14,8 +14,26 @@ import (
 // A generated plan, with every kind paired across two regions, verifies
 // clean against the AWS it declares, and exercises every check.
 func TestGeneratedPlanMatches(t *testing.T) {
+	t.Run("one account", func(t *testing.T) { generatedPlanMatches(t, 0) })
+	// Spread over three accounts, each reached by its role: every
+	// resource is found in its own account's state.
+	t.Run("three accounts", func(t *testing.T) {
+		srv := generatedPlanMatches(t, 3)
+		reached := map[string]bool{}
+		for _, c := range srv.Calls() {
+			if c.Service != "sts" {
+				reached[c.Account] = true
+			}
+		}
+		if len(reached) != 3 || reached[awstest.Account] {
+			t.Errorf("accounts read: %v", reached)
+		}
+	})
+}
+
+func generatedPlanMatches(t *testing.T, accounts int) *awstest.Server {
 	dir := t.TempDir()
-	if err := plangen.Write(dir, plangen.Options{Services: 100, Steps: 200, Seed: 3}); err != nil {
+	if err := plangen.Write(dir, plangen.Options{Services: 100, Steps: 200, Seed: 3, Accounts: accounts}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := schema.Load(dir)
@@ -25,7 +43,7 @@ func TestGeneratedPlanMatches(t *testing.T) {
 	w := awstest.NewWorld()
 	w.Merge(awstest.FromPlan(p, time.Now()))
 	srv := awstest.NewServer(w)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	checks, _ := run(t, srv, p, verify.Config{Concurrency: 16})
 	seen := map[string]int{}
 	for _, c := range checks {
@@ -41,4 +59,5 @@ func TestGeneratedPlanMatches(t *testing.T) {
 			t.Errorf("no %s check in the generated plan (checks: %v)", id, seen)
 		}
 	}
+	return srv
 }

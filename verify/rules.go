@@ -29,8 +29,8 @@ var rules = []report.Rule{
 	{
 		ID: RuleUnverified, Severity: report.Warning,
 		Title:       "Could not verify: AWS did not answer the question",
-		Rationale:   "A claim that cannot be checked is not known to hold. The call was denied (AccessDenied), throttled past every retry, timed out, or the region did not answer; the finding carries AWS's reason. Other resources and regions are still checked.",
-		Remediation: "Grant the actions `drplan verify --iam-policy` prints to the identity verify runs as, check the region is enabled for the account, or raise `--timeout`. Run with `--fail-on warning` where an unverifiable plan must fail the build.",
+		Rationale:   "A claim that cannot be checked is not known to hold. The call was denied (AccessDenied), throttled past every retry, timed out, or the region did not answer, or the resource's account could not be reached (its role not assumable, its profile without credentials); the finding carries AWS's reason. Other resources, regions and accounts are still checked; when none could be, verify exits 2 instead.",
+		Remediation: "Grant the actions `drplan verify --iam-policy` prints to the identity verify runs as in each account (and, for an account reached through a role, the role's trust policy it prints), check the region is enabled for the account, or raise `--timeout`. Run with `--fail-on warning` where an unverifiable plan must fail the build.",
 	},
 	{
 		ID: RuleMissing, Severity: report.Error,

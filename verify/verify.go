@@ -7,9 +7,11 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -32,12 +34,17 @@ func Live(ctx context.Context, plans []*plan.Plan, cfg Config) (*Observed, error
 	if err != nil {
 		return nil, err
 	}
-	// Without credentials every read would fail the same way; say so
-	// once, as a configuration error, rather than as a finding per resource.
-	if _, err := s.base.Credentials.Retrieve(ctx); err != nil {
-		return nil, fmt.Errorf("no usable AWS credentials (environment, --profile, SSO or instance role): %w", err)
-	}
+	s.plans = plans
 	obs := &Observed{TakenAt: time.Now().UTC().Truncate(time.Second), DefaultRegion: s.base.Region}
+	// Without credentials every read would fail the same way; say so
+	// once, as a configuration error, rather than as a finding per
+	// resource. Accounts reached through a profile of their own do not
+	// need the caller's.
+	if s.needsCaller(pending(plans, obs), cfg) {
+		if _, err := s.base.Credentials.Retrieve(ctx); err != nil {
+			return nil, fmt.Errorf("no usable AWS credentials (environment, --profile, SSO or instance role): %w", err)
+		}
+	}
 	var done atomic.Int64
 	total := 0
 	for range maxRounds {
@@ -45,11 +52,89 @@ func Live(ctx context.Context, plans []*plan.Plan, cfg Config) (*Observed, error
 		if len(keys) == 0 {
 			break
 		}
+		if err := s.reach(ctx, cfg, keys); err != nil {
+			return nil, err
+		}
 		total += len(keys)
 		collect(ctx, s, keys, obs, cfg, &done, total)
 	}
 	obs.sortResources()
+	if err := nothingRead(obs, s); err != nil {
+		return obs, err
+	}
 	return obs, nil
+}
+
+// needsCaller reports whether any of keys is read with the caller's
+// credentials: in no account, in one the plans reach with no profile of
+// its own, or through a role assumed with them.
+func (s *session) needsCaller(keys []fetchKey, cfg Config) bool {
+	profiled := map[string]bool{}
+	if cfg.AssumeRole == "" {
+		for _, p := range s.plans {
+			for _, a := range p.Accounts {
+				if a.Role == "" && a.Profile != "" {
+					profiled[a.ID] = true
+				}
+			}
+		}
+	}
+	for _, k := range keys {
+		if !profiled[k.Account] {
+			return true
+		}
+	}
+	return false
+}
+
+// NothingVerifiedError is Live's answer when AWS answered none of the
+// reads: no credentials that work, no permission, or no AWS reachable.
+// Every check would be "could not verify"; that is not a result.
+type NothingVerifiedError struct {
+	// Lines say, per account and region, what kept verify out.
+	Lines []string
+}
+
+func (e *NothingVerifiedError) Error() string {
+	return "nothing verified: every AWS read failed\n  " + strings.Join(e.Lines, "\n  ")
+}
+
+// nothingRead is a NothingVerifiedError when obs holds reads and every
+// one failed; partial failures are DR201 findings, as each check's own.
+func nothingRead(obs *Observed, s *session) error {
+	type place struct{ account, region string }
+	first := map[place]*Resource{}
+	var places []place
+	for _, r := range obs.Resources {
+		if r.Error == "" {
+			return nil
+		}
+		pl := place{r.Account, r.Region}
+		if _, seen := first[pl]; !seen {
+			first[pl] = r
+			places = append(places, pl)
+		}
+	}
+	if len(places) == 0 {
+		return nil
+	}
+	slices.SortFunc(places, func(a, b place) int {
+		return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.region, b.region))
+	})
+	e := &NothingVerifiedError{}
+	for _, pl := range places {
+		r := first[pl]
+		what := "can't reach AWS"
+		if r.denied {
+			what = "no permission"
+		}
+		who := "the caller's account"
+		if a := s.accounts[pl.account]; a != nil && pl.account != "" {
+			who = "account " + a.label() + " through " + a.how
+		}
+		e.Lines = append(e.Lines, fmt.Sprintf("%s, %s: %s: %s", who, pl.region, what, r.Error))
+	}
+	return e
 }
 
 // pending lists what the checks would look up and obs does not hold yet.

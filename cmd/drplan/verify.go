@@ -29,6 +29,8 @@ type VerifyOptions struct {
 	FailOn      report.Severity
 	Profile     string
 	Region      string
+	AssumeRole  string
+	Principal   string
 	Timeout     time.Duration
 	Concurrency int
 	Record      string
@@ -52,10 +54,16 @@ bucket without Object Lock, a retention shorter than the plan's PITR window, a
 replication lag above the tier's RPO. Findings use lint's formats and exit codes
 (rules DR201 and up; see docs/verify.md).
 
+Each resource is read in the AWS account its component names (the plan's
+accounts), with that account's credentials: the account's profile, or a role
+assumed from the caller's credentials (--assume-role, or the account's role in
+the plan) with one STS AssumeRole call per account.
+
 verify only calls Describe, List and Get APIs; --iam-policy prints the IAM
-policy it needs. A resource it cannot read (access denied, throttled past every
+policy it needs (with PATH: per account, with the trust policy of each role). A resource it cannot read (access denied, throttled past every
 retry, a region that does not answer) is a DR201 "could not verify" finding;
-the other resources and regions are still checked.
+the other resources and regions are still checked. When AWS answered none of
+the reads, verify exits 2 with one line per account and region saying why.
 
 --record FILE saves what was checked and the observed AWS state (no
 credentials, no secrets) for auditors (drplan render --evidence FILE);
@@ -64,7 +72,9 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
   drplan verify --profile prod --format sarif --output verify.sarif plans/orderflow
   drplan verify --record evidence.json plans/orderflow
   drplan verify --snapshot evidence.json plans/orderflow
-  drplan verify --iam-policy`,
+  drplan verify --assume-role 'arn:aws:iam::{account}:role/drplan-verify' plans/orderflow
+  drplan verify --iam-policy
+  drplan verify --iam-policy --principal arn:aws:iam::123456789012:role/ci plans/orderflow`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			var err error
@@ -80,8 +90,14 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
 			if opts.Timeout <= 0 {
 				return usageError("`--timeout` must be positive")
 			}
-			if opts.Snapshot != "" && (cmd.Flags().Changed("profile") || cmd.Flags().Changed("region")) {
-				return usageError("`--snapshot` reads no AWS: specify neither `--profile` nor `--region` with it")
+			if opts.Snapshot != "" && (cmd.Flags().Changed("profile") || cmd.Flags().Changed("region") || opts.AssumeRole != "") {
+				return usageError("`--snapshot` reads no AWS: specify neither `--profile`, `--region` nor `--assume-role` with it")
+			}
+			if r := opts.AssumeRole; strings.HasPrefix(r, "arn:") && !strings.Contains(r, "{account}") {
+				return usageError("`--assume-role`: the role is assumed in each account; write {account} where the account ID goes (arn:aws:iam::{account}:role/NAME)")
+			}
+			if opts.Principal != "" && !opts.IAMPolicy {
+				return usageError("`--principal` is for the trust policies `--iam-policy` prints")
 			}
 			if !opts.IAMPolicy && len(opts.Paths) == 0 {
 				return usageError("specify at least one PATH, or `--iam-policy`")
@@ -97,17 +113,19 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
 	f := cmd.Flags()
 	reportFlags(f, &opts.Format, &opts.Output, &failOn)
 	f.StringVar(&opts.Profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE, or the default profile)")
+	f.StringVar(&opts.AssumeRole, "assume-role", "", "role to assume in every account the plans name, from the caller's credentials: an ARN with {account} for the account ID, or a role name (overrides the plans' profiles and roles)")
+	f.StringVar(&opts.Principal, "principal", "", "with --iam-policy: ARN of the identity verify runs as, which the roles' trust policies allow")
 	f.StringVar(&opts.Region, "region", "", "AWS region for global services and components that name none (default: AWS_REGION or the profile's)")
 	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "give up on AWS calls still unanswered after this long; they are reported as could not verify")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "AWS reads in flight at once, across all regions")
 	f.StringVar(&opts.Record, "record", "", "save the checks and the observed AWS state to FILE (JSON)")
 	f.StringVar(&opts.Snapshot, "snapshot", "", "compare with the AWS state recorded in FILE instead of reading AWS")
-	f.BoolVar(&opts.IAMPolicy, "iam-policy", false, "print the least-privilege IAM policy verify needs and exit")
+	f.BoolVar(&opts.IAMPolicy, "iam-policy", false, "print the least-privilege IAM policy verify needs and exit; with PATH, per account of the plans")
 	return cmd
 }
 
 func verifyRun(opts *VerifyOptions) error {
-	if opts.IAMPolicy {
+	if opts.IAMPolicy && len(opts.Paths) == 0 {
 		_, err := opts.Streams.Out.Write(verify.IAMPolicy())
 		return err
 	}
@@ -121,6 +139,9 @@ func verifyRun(opts *VerifyOptions) error {
 		if lr.err == nil {
 			plans = append(plans, lr.plan)
 		}
+	}
+	if opts.IAMPolicy {
+		return printPolicies(opts, loaded, plans)
 	}
 	obs, err := observe(opts, plans)
 	if err != nil {
@@ -153,6 +174,26 @@ func verifyRun(opts *VerifyOptions) error {
 	return writeResult(opts.Streams, opts.Output, opts.Format, opts.Color, opts.FailOn, res)
 }
 
+// printPolicies prints the IAM setup verify needs for the plans, per
+// account; a plan that does not load is exit 2, as for a run.
+func printPolicies(opts *VerifyOptions, loaded []loadResult, plans []*plan.Plan) error {
+	for _, lr := range loaded {
+		if lr.err != nil {
+			return &exitError{ExitInvalid, lr.err}
+		}
+	}
+	pol, err := verify.IAMPolicies(plans, opts.AssumeRole, opts.Principal)
+	if err != nil {
+		return &exitError{ExitInvalid, fmt.Errorf("`--iam-policy`: %w", err)}
+	}
+	b, err := json.MarshalIndent(pol, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = opts.Streams.Out.Write(append(b, '\n'))
+	return err
+}
+
 // observe reads AWS, or the recorded state with --snapshot.
 func observe(opts *VerifyOptions, plans []*plan.Plan) (*verify.Observed, error) {
 	if opts.Snapshot != "" {
@@ -171,7 +212,7 @@ func observe(opts *VerifyOptions, plans []*plan.Plan) (*verify.Observed, error) 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 	defer cancel()
-	cfg := verify.Config{Profile: opts.Profile, Region: opts.Region, Concurrency: opts.Concurrency}
+	cfg := verify.Config{Profile: opts.Profile, Region: opts.Region, AssumeRole: opts.AssumeRole, Concurrency: opts.Concurrency}
 	if opts.Progress {
 		cfg.Progress = progressTo(opts.Streams.ErrOut)
 		defer fmt.Fprint(opts.Streams.ErrOut, "\r\033[K")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestVerifyLiveRecordAndSnapshot(t *testing.T) {
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want 1\n%s%s", code, live, stderr)
 	}
-	want := "plans/orderflow/architecture.cue:135:12: error DR205: db-standby: Aurora cluster db-standby-usw2 keeps backups for 7 days, shorter than the 35d the plan claims"
+	want := "plans/orderflow/architecture.cue:139:12: error DR205: db-standby: Aurora cluster db-standby-usw2 keeps backups for 7 days, shorter than the 35d the plan claims"
 	if !strings.Contains(filepath.ToSlash(live), want) {
 		t.Errorf("output lacks %q:\n%s", want, live)
 	}
@@ -192,16 +193,72 @@ components: backups: {kind: "s3", aws: {bucket: "shop-backups", versioning: true
 	}
 }
 
-// An AWS that answers too slowly is cut off by --timeout: every read
-// left is "could not verify", and the command ends.
+// An AWS that answers too slowly is cut off by --timeout; when that
+// leaves nothing verified, the run is not a result: exit 2, one line per
+// account and region, and no findings.
 func TestVerifyTimeout(t *testing.T) {
 	srv, dir := orderflowServer(t)
 	srv.Latency = time.Second
-	code, out, _ := runMain("verify", "--timeout", "300ms", "--fail-on", "warning", dir)
-	if code != ExitFindings || !strings.Contains(out, "no answer before the --timeout") {
-		t.Errorf("exit %d\n%s", code, out)
+	code, out, stderr := runMain("verify", "--timeout", "300ms", dir)
+	if code != ExitInvalid || out != "" {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}
-	if strings.Contains(out, "DR205") {
-		t.Errorf("a mismatch was reported from a read that never finished:\n%s", out)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if lines[0] != "drplan: nothing verified: every AWS read failed" || len(lines) != 5 {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, ": can't reach AWS: ") || !strings.Contains(l, "no answer before the --timeout") || !strings.HasPrefix(l, "  account ") {
+			t.Errorf("line %q", l)
+		}
+	}
+}
+
+// Denied everywhere is exit 2 too, saying which account and region, not
+// a warning per resource and exit 0.
+func TestVerifyNoPermission(t *testing.T) {
+	srv, dir := orderflowServer(t)
+	srv.Deny = func(awstest.Call) bool { return true }
+	code, out, stderr := runMain("verify", dir)
+	want := "  account 222233334444 (network) through profile orderflow-dns, us-east-1: no permission: route53:"
+	if code != ExitInvalid || out != "" || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+	// Partly denied stays a DR201 warning per resource.
+	srv.Deny = func(c awstest.Call) bool { return c.Service == "route53" }
+	if code, out, _ := runMain("verify", dir); code != ExitFindings || !strings.Contains(out, "DR201") {
+		t.Errorf("partly denied: exit %d\n%s", code, out)
+	}
+}
+
+// --iam-policy with a plan prints, per account, the read policy and the
+// trust policy of the role verify assumes there.
+func TestVerifyIAMPolicyPerAccount(t *testing.T) {
+	dir := filepath.Join("..", "..", "plans", "orderflow")
+	code, _, stderr := runMain("verify", "--iam-policy", dir)
+	if code != ExitInvalid || !strings.Contains(stderr, "--principal ARN") {
+		t.Errorf("without --principal: exit %d, %s", code, stderr)
+	}
+	code, out, stderr := runMain("verify", "--iam-policy", "--principal", "arn:aws:iam::999900001111:role/ci", "--assume-role", "arn:aws:iam::{account}:role/drplan-verify", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var pol verify.Policies
+	if err := json.Unmarshal([]byte(out), &pol); err != nil {
+		t.Fatal(err)
+	}
+	var roles []string
+	for _, a := range pol.Accounts {
+		roles = append(roles, a.Role)
+		if a.TrustPolicy == nil {
+			t.Errorf("%s: no trust policy", a.Account)
+		}
+	}
+	want := []string{"arn:aws:iam::111122223333:role/drplan-verify", "arn:aws:iam::222233334444:role/drplan-verify", "arn:aws:iam::444455556666:role/drplan-verify"}
+	if !slices.Equal(roles, want) || !strings.Contains(out, `"AWS": "arn:aws:iam::999900001111:role/ci"`) {
+		t.Errorf("roles %v\n%s", roles, out)
+	}
+	if code, _, stderr := runMain("verify", "--assume-role", "arn:aws:iam::123456789012:role/x", dir); code != ExitInvalid || !strings.Contains(stderr, "{account}") {
+		t.Errorf("a role ARN without {account}: exit %d, %s", code, stderr)
 	}
 }

@@ -32,6 +32,11 @@ type Options struct {
 	Steps    int    // total runbook steps across all runbooks (>=1)
 	Seed     int64  // deterministic: same options -> byte-identical output
 	Package  string // CUE package clause for every file; default "synthetic"
+	// Accounts, when 2 or more, declares that many AWS accounts: a backup
+	// account holding the backup vaults, and workload accounts that the
+	// component pairs are spread over; verify reaches each through the
+	// role drplan-verify. 0 or 1: no accounts (the plan as before).
+	Accounts int
 }
 
 // MaxFileSize is the size no generated file exceeds.
@@ -164,6 +169,7 @@ type tier struct {
 type comp struct {
 	id, kind, region, role string
 	title, desc            string
+	account                string
 	pair                   *pair
 }
 
@@ -263,6 +269,7 @@ func title(s string) string {
 func (g *gen) build() {
 	g.buildTiers()
 	g.buildComponents()
+	g.placeAccounts()
 	g.buildServices()
 	g.buildReplication()
 	g.buildRunbooks()
@@ -359,6 +366,32 @@ func (g *gen) buildComponents() {
 			p.standby.desc = "Cross-region replica bucket; writers switch to it on failover."
 		}
 		g.pairs[i] = p
+	}
+}
+
+// accountID is the ID of the generated plan's i-th account.
+func accountID(i int) string { return fmt.Sprintf("1000000000%02d", i) }
+
+// workloadAccount names the i-th workload account (from 1).
+func workloadAccount(i int) string { return fmt.Sprintf("app-%d", i) }
+
+// placeAccounts puts the backup vaults in the backup account, the shared
+// platform in the first workload account and each pair, both its
+// regions, in one workload account, round robin.
+func (g *gen) placeAccounts() {
+	if g.o.Accounts < 2 {
+		return
+	}
+	apps := g.o.Accounts - 1
+	for _, c := range g.infra {
+		c.account = workloadAccount(1)
+		if c.kind == "aws-backup" {
+			c.account = "backup"
+		}
+	}
+	for i, p := range g.pairs {
+		p.primary.account = workloadAccount(i%apps + 1)
+		p.standby.account = p.primary.account
 	}
 }
 
@@ -1479,6 +1512,24 @@ func (g *gen) emitPlan() {
 	w.close(0)
 	w.nl()
 
+	if n := g.o.Accounts; n >= 2 {
+		w.open(0, "accounts")
+		w.open(1, "backup")
+		w.str(2, "id", accountID(0))
+		w.str(2, "purpose", "backup")
+		w.str(2, "role", "drplan-verify")
+		w.close(1)
+		for i := 1; i < n; i++ {
+			w.open(1, workloadAccount(i))
+			w.str(2, "id", accountID(i))
+			w.str(2, "purpose", "workload")
+			w.str(2, "role", "drplan-verify")
+			w.close(1)
+		}
+		w.close(0)
+		w.nl()
+	}
+
 	w.open(0, "dns")
 	w.open(1, "api")
 	w.str(2, "record", "api."+domain)
@@ -1651,6 +1702,9 @@ func (g *gen) emitComponent(w *w, c *comp) {
 	w.str(2, "description", c.desc)
 	if c.region != "" {
 		w.str(2, "region", c.region)
+	}
+	if c.account != "" {
+		w.str(2, "account", c.account)
 	}
 	w.str(2, "role", c.role)
 	p := c.pair

@@ -164,6 +164,7 @@ func TestValidatesAgainstSchema(t *testing.T) {
 		{Services: 3, Steps: 7, Seed: 3},
 		{Services: 17, Steps: 149, Seed: 4, Package: "other"},
 		{Services: 120, Steps: 1001, Seed: 5},
+		{Services: 60, Steps: 100, Seed: 6, Accounts: 3},
 	} {
 		t.Run(fmt.Sprintf("%d-%d", o.Services, o.Steps), func(t *testing.T) {
 			pkg := o.normalize().Package
@@ -192,6 +193,20 @@ func checkPlan(t *testing.T, p *plan.Plan, o Options) {
 	}
 	for _, pr := range p.CheckReferences() {
 		t.Errorf("reference: %s: %s", pr.Path, pr.Msg)
+	}
+	want := 0
+	if o.Accounts >= 2 {
+		want = o.Accounts
+	}
+	if len(p.Accounts) != want || want > 0 && len(p.AccountsFor(plan.PurposeWorkload)) != want-1 {
+		t.Errorf("accounts: %d for Accounts %d", len(p.Accounts), o.Accounts)
+	}
+	placed := map[string]int{}
+	for _, c := range p.Components {
+		placed[c.Account]++
+	}
+	if o.Accounts >= 2 && (placed[""] != 0 || len(placed) != o.Accounts) || o.Accounts < 2 && len(placed) != 1 {
+		t.Errorf("components per account: %v", placed)
 	}
 	if len(p.Regions) != 2 || p.Regions["us-east-1"].Role != "primary" || p.Regions["us-west-2"].Role != "standby" {
 		t.Errorf("regions: %+v", p.Regions)

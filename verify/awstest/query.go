@@ -1,8 +1,11 @@
 package awstest
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"time"
 )
 
 const (
@@ -112,4 +115,45 @@ func describeGlobalReplicationGroups(w http.ResponseWriter, _ *http.Request, bod
 	b.close("GlobalReplicationGroup").close("GlobalReplicationGroups")
 	queryResult(w, "DescribeGlobalReplicationGroups", ecNS, b.String())
 	return nil
+}
+
+// assumeRole answers STS AssumeRole for a role of an account the world
+// holds and the role exists in: credentials whose access key reaches that
+// account. Anything else is AccessDenied, as STS answers a role that does
+// not exist or does not trust the caller.
+func assumeRole(w http.ResponseWriter, _ *http.Request, body []byte, caller *World, _ *Region) *apiError {
+	f := form(body)
+	arn := f.Get("RoleArn")
+	denied := &apiError{403, "AccessDenied", fmt.Sprintf("User: arn:aws:iam::%s:user/verify is not authorized to perform: sts:AssumeRole on resource: %s", caller.ID(), arn)}
+	acct, name, ok := parseRoleARN(arn)
+	if !ok {
+		return &apiError{400, "ValidationError", "1 validation error detected: Value '" + arn + "' at 'roleArn' failed to satisfy constraint"}
+	}
+	root := caller.top()
+	target := root
+	if acct != Account {
+		if target = root.Accounts[acct]; target == nil {
+			return denied
+		}
+	}
+	if !target.Roles[name] {
+		return denied
+	}
+	session := f.Get("RoleSessionName")
+	var b xb
+	b.open("Credentials").text("AccessKeyId", assumedKey(acct)).text("SecretAccessKey", "local-test-secret").
+		text("SessionToken", "local-session-"+acct).text("Expiration", time.Now().UTC().Add(time.Hour).Format(time.RFC3339)).close("Credentials")
+	b.open("AssumedRoleUser").text("Arn", fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", acct, name, session)).
+		text("AssumedRoleId", "AROA"+acct+":"+session).close("AssumedRoleUser")
+	queryResult(w, "AssumeRole", "https://sts.amazonaws.com/doc/2011-06-15/", b.String())
+	return nil
+}
+
+// parseRoleARN reads arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME.
+func parseRoleARN(arn string) (account, name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || len(parts[4]) != 12 || !strings.HasPrefix(parts[5], "role/") {
+		return "", "", false
+	}
+	return parts[4], parts[5][strings.LastIndex(parts[5], "/")+1:], true
 }

@@ -1,8 +1,10 @@
 package awstest
 
 import (
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -124,8 +126,29 @@ func getBucketLocation(bucket string) handler {
 				return nil
 			}
 		}
+		if world.ownsElsewhere(bucket) {
+			// Bucket names are global, but only the owner may ask where
+			// one is (without a bucket policy granting it).
+			return &apiError{403, "AccessDenied", "Access Denied"}
+		}
 		return &apiError{404, "NoSuchBucket", "The specified bucket does not exist"}
 	}
+}
+
+// ownsElsewhere reports whether another account than w holds the bucket.
+func (w *World) ownsElsewhere(bucket string) bool {
+	root := w.top()
+	for _, o := range append([]*World{root}, slices.Collect(maps.Values(root.Accounts))...) {
+		if o == w {
+			continue
+		}
+		for _, r := range o.Regions {
+			if _, ok := r.Buckets[bucket]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // --- Route 53 (REST-XML) ---------------------------------------------------

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +24,9 @@ type Call struct {
 	// Service is the signing name (rds, s3, monitoring, ...), Region the
 	// region the request was signed for, Operation the API operation.
 	Service, Region, Operation string
+	// AccessKey signed the request; Account is the account it reached
+	// (whose state answered).
+	AccessKey, Account string
 }
 
 func (c Call) String() string { return c.Service + ":" + c.Operation }
@@ -102,9 +108,23 @@ func (s *Server) ResetCalls() {
 	s.callsMu.Unlock()
 }
 
-// credentialScope reads service and region from the SigV4 Authorization
-// header: Credential=AKID/DATE/REGION/SERVICE/aws4_request.
-var credentialScope = regexp.MustCompile(`Credential=[^/]+/[0-9]+/([^/]+)/([^/]+)/aws4_request`)
+// credentialScope reads the access key, service and region from the
+// SigV4 Authorization header: Credential=AKID/DATE/REGION/SERVICE/aws4_request.
+var credentialScope = regexp.MustCompile(`Credential=([^/]+)/[0-9]+/([^/]+)/([^/]+)/aws4_request`)
+
+// keyAccount reads the account from an access key AccessKey or
+// AssumeRole made; other keys are the default credentials'.
+var keyAccount = regexp.MustCompile(`^A[KS]IA([0-9]{12})`)
+
+// account is the state the access key reaches; nil for a key naming an
+// account the world does not have.
+func (s *Server) account(key string) *World {
+	m := keyAccount.FindStringSubmatch(key)
+	if m == nil || m[1] == Account {
+		return s.world
+	}
+	return s.world.Accounts[m[1]]
+}
 
 // apiError is an error answer, rendered in the calling protocol's form.
 type apiError struct {
@@ -119,7 +139,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request is not signed with SigV4", http.StatusForbidden)
 		return
 	}
-	region, service := m[1], m[2]
+	key, region, service := m[1], m[2], m[3]
 	body, _ := io.ReadAll(r.Body)
 	p := protocols[service]
 	if p == nil {
@@ -127,7 +147,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op, route := p.route(r, body)
-	call := Call{Service: service, Region: region, Operation: op}
+	s.mu.RLock()
+	world := s.account(key)
+	s.mu.RUnlock()
+	call := Call{Service: service, Region: region, Operation: op, AccessKey: key}
+	if world != nil {
+		call.Account = world.ID()
+	}
 	s.callsMu.Lock()
 	s.calls = append(s.calls, call)
 	s.callsMu.Unlock()
@@ -138,21 +164,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case route == nil:
 		p.fail(w, op, &apiError{400, "InvalidAction", fmt.Sprintf("%s %s is not emulated", r.Method, r.URL.Path)})
+	case world == nil:
+		p.fail(w, op, &apiError{403, "InvalidClientTokenId", "The security token included in the request is invalid."})
 	case s.Down[region]:
 		p.fail(w, op, &apiError{503, "ServiceUnavailable", "Service is unavailable in " + region})
 	case s.ThrottleEvery > 0 && n%int64(s.ThrottleEvery) == 0, !s.allow(service + " " + region):
 		s.throttled.Add(1)
 		p.fail(w, op, p.throttle)
 	case s.Deny != nil && s.Deny(call):
-		p.fail(w, op, &apiError{403, p.denied, fmt.Sprintf("User: arn:aws:iam::%s:user/verify is not authorized to perform: %s", Account, call)})
+		p.fail(w, op, &apiError{403, p.denied, fmt.Sprintf("User: arn:aws:iam::%s:user/verify is not authorized to perform: %s", call.Account, call)})
 	default:
 		s.mu.RLock()
 		defer s.mu.RUnlock()
-		rr := s.world.Regions[region]
+		rr := world.Regions[region]
 		if rr == nil {
 			rr = emptyRegion
 		}
-		if err := route(w, r, body, s.world, rr); err != nil {
+		if err := route(w, r, body, world, rr); err != nil {
 			p.fail(w, op, err)
 		}
 	}
@@ -197,6 +225,7 @@ func init() {
 		"DescribeReplicationGroups":       describeReplicationGroups,
 		"DescribeGlobalReplicationGroups": describeGlobalReplicationGroups,
 	})
+	protocols["sts"] = queryProto(map[string]handler{"AssumeRole": assumeRole})
 	protocols["s3"] = &protocol{route: s3Route, fail: s3Error, throttle: &apiError{503, "SlowDown", "Please reduce your request rate."}, denied: "AccessDenied"}
 	protocols["route53"] = &protocol{route: route53Route, fail: queryError, throttle: &apiError{400, "Throttling", "Rate exceeded"}, denied: "AccessDenied"}
 	protocols["eks"] = restJSON(eksRoutes)
@@ -321,9 +350,21 @@ func (s *Server) allow(key string) bool {
 
 // Env is the environment that points the AWS SDK's standard configuration
 // at s, as a user's would with AWS_ENDPOINT_URL set: static fake
-// credentials, and shared config files in dir (none there), so that
-// nothing of the machine's own AWS setup leaks in.
+// credentials, and shared config files in dir, so that nothing of the
+// machine's own AWS setup leaks in. The credentials file holds the
+// world's Profiles, each with its account's access key.
 func (s *Server) Env(dir string) map[string]string {
+	s.mu.RLock()
+	var creds strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(s.world.Profiles)) {
+		fmt.Fprintf(&creds, "[%s]\naws_access_key_id = %s\naws_secret_access_key = local-test-secret\n\n", name, AccessKey(s.world.Profiles[name]))
+	}
+	s.mu.RUnlock()
+	if creds.Len() > 0 {
+		// A test's temporary directory; an error shows as a profile the
+		// SDK cannot find.
+		_ = os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds.String()), 0o600)
+	}
 	return map[string]string{
 		"AWS_ENDPOINT_URL":            s.URL,
 		"AWS_ACCESS_KEY_ID":           "AKIDLOCALTEST",

@@ -29,7 +29,59 @@ type World struct {
 	HostedZones  map[string]*verify.HostedZone
 	Records      map[string][]verify.DNSRecord // by hosted zone ID
 	HealthChecks map[string]*verify.HealthCheck
+
+	// Accounts are the other AWS accounts, by ID, each with its own
+	// state; the World itself is the account of the default credentials
+	// (Account). A request is answered from the account whose access key
+	// signed it (AccessKey, or a key AssumeRole issued).
+	Accounts map[string]*World
+	// Roles are this account's IAM roles that the default credentials
+	// may assume, by name.
+	Roles map[string]bool
+	// Profiles are shared config profiles, by name, each holding the
+	// access key of the account named; Env writes them.
+	Profiles map[string]string
+
+	id   string
+	root *World
 }
+
+// ID is the world's account ID.
+func (w *World) ID() string {
+	if w.id == "" {
+		return Account
+	}
+	return w.id
+}
+
+func (w *World) top() *World {
+	if w.root != nil {
+		return w.root
+	}
+	return w
+}
+
+// In is the state of account id ("" or Account: w itself), created when
+// needed.
+func (w *World) In(id string) *World {
+	w = w.top()
+	if id == "" || id == Account {
+		return w
+	}
+	if a, ok := w.Accounts[id]; ok {
+		return a
+	}
+	a := NewWorld()
+	a.id, a.root = id, w
+	w.Accounts[id] = a
+	return a
+}
+
+// AccessKey is the access key ID of account id's static credentials.
+func AccessKey(id string) string { return "AKIA" + id + "TEST" }
+
+// assumedKey is the access key ID of credentials AssumeRole issues in id.
+func assumedKey(id string) string { return "ASIA" + id + "ROLE" }
 
 // Region is one region's resources.
 type Region struct {
@@ -65,7 +117,10 @@ func MetricKey(namespace, name string, dims ...string) string {
 
 // NewWorld returns an empty world.
 func NewWorld() *World {
-	return &World{Regions: map[string]*Region{}, HostedZones: map[string]*verify.HostedZone{}, Records: map[string][]verify.DNSRecord{}, HealthChecks: map[string]*verify.HealthCheck{}}
+	return &World{
+		Regions: map[string]*Region{}, HostedZones: map[string]*verify.HostedZone{}, Records: map[string][]verify.DNSRecord{}, HealthChecks: map[string]*verify.HealthCheck{},
+		Accounts: map[string]*World{}, Roles: map[string]bool{"drplan-verify": true}, Profiles: map[string]string{},
+	}
 }
 
 // Region returns the region's state, creating it when needed.
@@ -86,13 +141,17 @@ func (w *World) Region(name string) *Region {
 }
 
 // ClusterARN is the ARN of an Aurora cluster in this world.
-func ClusterARN(region, id string) string {
-	return fmt.Sprintf("arn:aws:rds:%s:%s:cluster:%s", region, Account, id)
+func ClusterARN(region, id string) string { return clusterARN(Account, region, id) }
+
+func clusterARN(acct, region, id string) string {
+	return fmt.Sprintf("arn:aws:rds:%s:%s:cluster:%s", region, acct, id)
 }
 
 // VaultARN is the ARN of a backup vault in this world.
-func VaultARN(region, name string) string {
-	return fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", region, Account, name)
+func VaultARN(region, name string) string { return vaultARN(Account, region, name) }
+
+func vaultARN(acct, region, name string) string {
+	return fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", region, acct, name)
 }
 
 // FromPlan builds the AWS state that matches everything p declares, as
@@ -105,6 +164,24 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 		}
 		return "us-east-1"
 	}
+	// Each component's state is in its account's world: the plan's
+	// accounts are reached through their profiles or roles.
+	acctOf := func(c *plan.Component) string {
+		if pa := p.Accounts[c.Account]; pa != nil {
+			return pa.ID
+		}
+		return Account
+	}
+	for _, name := range plan.Keys(p.Accounts) {
+		pa := p.Accounts[name]
+		aw := w.In(pa.ID)
+		if pa.Profile != "" {
+			w.Profiles[pa.Profile] = pa.ID
+		}
+		if pa.Role != "" {
+			aw.Roles[pa.Role[strings.LastIndex(pa.Role, "/")+1:]] = true
+		}
+	}
 	comps := p.Components
 	for _, id := range plan.Keys(comps) {
 		c := comps[id]
@@ -112,14 +189,15 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 		if a == nil {
 			continue
 		}
-		r := w.Region(regionOf(c))
+		cw := w.In(acctOf(c))
+		r := cw.Region(regionOf(c))
 		switch c.Kind {
 		case plan.KindAuroraGlobal, plan.KindAuroraCluster:
 			retention := 7
 			if c.Backup != nil {
 				retention = int(math.Ceil(c.Backup.Retention.Hours() / 24))
 			}
-			d := &verify.DBCluster{ID: a.ClusterID, ARN: ClusterARN(regionOf(c), a.ClusterID), Status: "available", BackupRetentionDays: retention, DeletionProtection: a.DeletionProtection == nil || *a.DeletionProtection}
+			d := &verify.DBCluster{ID: a.ClusterID, ARN: clusterARN(acctOf(c), regionOf(c), a.ClusterID), Status: "available", BackupRetentionDays: retention, DeletionProtection: a.DeletionProtection == nil || *a.DeletionProtection}
 			if c.Role != "standby" {
 				d.Members = append(d.Members, verify.ClusterMember{InstanceID: a.ClusterID + "-writer", Writer: true})
 			}
@@ -132,7 +210,7 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 				for _, oid := range plan.Keys(comps) {
 					o := comps[oid]
 					if o.Kind == plan.KindAuroraGlobal && o.AWS != nil && o.AWS.GlobalClusterID == a.GlobalClusterID {
-						g.Members = append(g.Members, verify.GlobalMember{ClusterARN: ClusterARN(regionOf(o), o.AWS.ClusterID), Writer: o.Role == "primary"})
+						g.Members = append(g.Members, verify.GlobalMember{ClusterARN: clusterARN(acctOf(o), regionOf(o), o.AWS.ClusterID), Writer: o.Role == "primary"})
 					}
 				}
 				r.GlobalClusters[a.GlobalClusterID] = g
@@ -144,7 +222,7 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 			}
 			r.DBInstances[a.InstanceID] = &verify.DBInstance{ID: a.InstanceID, Status: "available", BackupRetentionDays: retention, DeletionProtection: a.DeletionProtection == nil || *a.DeletionProtection, MultiAZ: true, ReadReplicas: slices.Clone(a.ReadReplicaIDs)}
 		case plan.KindS3:
-			b := w.bucket(regionOf(c), a.Bucket)
+			b := cw.bucket(regionOf(c), a.Bucket)
 			if a.Versioning == nil || *a.Versioning || a.ObjectLock != nil {
 				b.Versioning = "Enabled"
 			}
@@ -152,14 +230,14 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 				b.ObjectLock, b.LockMode, b.LockDays = "Enabled", ol.Mode, int(math.Ceil(ol.Retention.Hours()/24))
 			}
 			if a.ReplicateTo != "" {
-				dest := a.Bucket + "-replica"
+				dest, dw := a.Bucket+"-replica", cw
 				for _, pid := range plan.Keys(p.Replication) {
 					rp := p.Replication[pid]
 					if to := comps[rp.To]; rp.From == id && rp.Mechanism == "s3-crr" && to != nil && to.AWS != nil && regionOf(to) == a.ReplicateTo {
-						dest = to.AWS.Bucket
+						dest, dw = to.AWS.Bucket, w.In(acctOf(to))
 					}
 				}
-				w.bucket(a.ReplicateTo, dest)
+				dw.bucket(a.ReplicateTo, dest)
 				b.Replication = append(b.Replication, verify.ReplicationRule{ID: "crr-" + dest, Status: "Enabled", DestinationBucket: dest, RTC: true})
 			}
 		case plan.KindEKS:
@@ -178,7 +256,7 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 		case plan.KindMSK:
 			arn := a.ClusterARN
 			if arn == "" {
-				arn = fmt.Sprintf("arn:aws:kafka:%s:%s:cluster/%s/00000000-0000-0000-0000-000000000000-1", regionOf(c), Account, a.ClusterName)
+				arn = fmt.Sprintf("arn:aws:kafka:%s:%s:cluster/%s/00000000-0000-0000-0000-000000000000-1", regionOf(c), acctOf(c), a.ClusterName)
 			}
 			r.MSKClusters[a.ClusterName] = &verify.MSKCluster{Name: a.ClusterName, ARN: arn, State: "ACTIVE"}
 		case plan.KindElastiCacheRedis:
@@ -208,13 +286,13 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 			}
 			rule := verify.BackupRule{Name: "main", Schedule: schedule, TargetVault: a.VaultName}
 			if a.CopyTo != "" {
-				dest := a.VaultName + "-copy"
+				dest, destAcct := a.VaultName+"-copy", acctOf(c)
 				for _, oid := range plan.Keys(comps) {
 					if o := comps[oid]; o.Kind == plan.KindAWSBackup && o.AWS != nil && regionOf(o) == a.CopyTo {
-						dest = o.AWS.VaultName
+						dest, destAcct = o.AWS.VaultName, acctOf(o)
 					}
 				}
-				rule.CopyTo = []string{VaultARN(a.CopyTo, dest)}
+				rule.CopyTo = []string{vaultARN(destAcct, a.CopyTo, dest)}
 			}
 			r.BackupPlans[a.PlanName] = &verify.BackupPlan{Name: a.PlanName, ID: "plan-" + a.PlanName, Rules: []verify.BackupRule{rule}}
 			v := &verify.BackupVault{Name: a.VaultName}
@@ -227,7 +305,7 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 			}
 			r.BackupVaults[a.VaultName] = v
 		case plan.KindRoute53:
-			w.HostedZones[a.HostedZoneID] = &verify.HostedZone{ID: a.HostedZoneID, Name: id + ".example.com."}
+			cw.HostedZones[a.HostedZoneID] = &verify.HostedZone{ID: a.HostedZoneID, Name: id + ".example.com."}
 		}
 	}
 	for _, id := range plan.Keys(p.DNS) {
@@ -236,7 +314,7 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 		if zc == nil || zc.AWS == nil {
 			continue
 		}
-		zone := zc.AWS.HostedZoneID
+		zone, zw := zc.AWS.HostedZoneID, w.In(acctOf(zc))
 		typ := d.Type
 		if typ == "" {
 			typ = "A"
@@ -249,9 +327,9 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 		if d.HealthCheck.Interval == "10s" {
 			interval = 10
 		}
-		w.HealthChecks[hcID] = &verify.HealthCheck{ID: hcID, Type: d.HealthCheck.Protocol, Path: d.HealthCheck.Path, Interval: interval, FailureThreshold: d.HealthCheck.FailureThreshold, Healthy: 8, Checkers: 8}
+		zw.HealthChecks[hcID] = &verify.HealthCheck{ID: hcID, Type: d.HealthCheck.Protocol, Path: d.HealthCheck.Path, Interval: interval, FailureThreshold: d.HealthCheck.FailureThreshold, Healthy: 8, Checkers: 8}
 		name := strings.TrimSuffix(d.Record, ".") + "."
-		w.Records[zone] = append(w.Records[zone],
+		zw.Records[zone] = append(zw.Records[zone],
 			verify.DNSRecord{Name: name, Type: typ, SetID: id + "-primary", Failover: "PRIMARY", HealthCheckID: hcID, Target: d.Primary.Target + "."},
 			verify.DNSRecord{Name: name, Type: typ, SetID: id + "-secondary", Failover: "SECONDARY", Target: d.Secondary.Target + "."},
 		)
@@ -262,32 +340,33 @@ func FromPlan(p *plan.Plan, now time.Time) *World {
 		if from == nil || to == nil || from.AWS == nil || to.AWS == nil {
 			continue
 		}
+		fw, tw := w.In(acctOf(from)), w.In(acctOf(to))
 		switch rp.Mechanism {
 		case "msk-replicator":
-			r := w.Region(regionOf(to))
-			fa, ta := w.Region(regionOf(from)).MSKClusters[from.AWS.ClusterName], r.MSKClusters[to.AWS.ClusterName]
+			r := tw.Region(regionOf(to))
+			fa, ta := fw.Region(regionOf(from)).MSKClusters[from.AWS.ClusterName], r.MSKClusters[to.AWS.ClusterName]
 			if fa != nil && ta != nil {
-				r.Replicators = append(r.Replicators, verify.MSKReplicator{Name: id, ARN: fmt.Sprintf("arn:aws:kafka:%s:%s:replicator/%s/1", regionOf(to), Account, id), State: "RUNNING", Clusters: []string{fa.ARN, ta.ARN}})
+				r.Replicators = append(r.Replicators, verify.MSKReplicator{Name: id, ARN: fmt.Sprintf("arn:aws:kafka:%s:%s:replicator/%s/1", regionOf(to), acctOf(to), id), State: "RUNNING", Clusters: []string{fa.ARN, ta.ARN}})
 			}
 		case "rds-read-replica":
-			if src := w.Region(regionOf(from)).DBInstances[from.AWS.InstanceID]; src != nil && !slices.Contains(src.ReadReplicas, to.AWS.InstanceID) {
+			if src := fw.Region(regionOf(from)).DBInstances[from.AWS.InstanceID]; src != nil && !slices.Contains(src.ReadReplicas, to.AWS.InstanceID) {
 				replica := to.AWS.InstanceID
 				if regionOf(to) != regionOf(from) {
 					// RDS lists a replica in another region by its ARN.
-					replica = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", regionOf(to), Account, replica)
+					replica = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", regionOf(to), acctOf(to), replica)
 				}
 				src.ReadReplicas = append(src.ReadReplicas, replica)
 			}
-			w.SetMetric(regionOf(to), MetricKey("AWS/RDS", "ReplicaLag", "DBInstanceIdentifier="+to.AWS.InstanceID), now, 0)
+			tw.SetMetric(regionOf(to), MetricKey("AWS/RDS", "ReplicaLag", "DBInstanceIdentifier="+to.AWS.InstanceID), now, 0)
 		case "aurora-global-database":
-			w.SetMetric(regionOf(to), MetricKey("AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier="+to.AWS.ClusterID), now, 0)
+			tw.SetMetric(regionOf(to), MetricKey("AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier="+to.AWS.ClusterID), now, 0)
 		case "elasticache-global-datastore":
-			w.SetMetric(regionOf(to), MetricKey("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId="+to.AWS.ReplicationGroupID), now, 0)
+			tw.SetMetric(regionOf(to), MetricKey("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId="+to.AWS.ReplicationGroupID), now, 0)
 		case "s3-crr":
-			if b := w.Region(regionOf(from)).Buckets[from.AWS.Bucket]; b != nil {
+			if b := fw.Region(regionOf(from)).Buckets[from.AWS.Bucket]; b != nil {
 				for _, rule := range b.Replication {
 					if rule.DestinationBucket == to.AWS.Bucket {
-						w.SetMetric(regionOf(from), MetricKey("AWS/S3", "ReplicationLatency", "SourceBucket="+from.AWS.Bucket, "DestinationBucket="+to.AWS.Bucket, "RuleId="+rule.ID), now, 0)
+						fw.SetMetric(regionOf(from), MetricKey("AWS/S3", "ReplicationLatency", "SourceBucket="+from.AWS.Bucket, "DestinationBucket="+to.AWS.Bucket, "RuleId="+rule.ID), now, 0)
 					}
 				}
 			}
@@ -359,6 +438,11 @@ func (w *World) Merge(o *World) {
 	mergeMap(w.HealthChecks, o.HealthChecks)
 	for zone, recs := range o.Records {
 		w.Records[zone] = append(w.Records[zone], recs...)
+	}
+	mergeMap(w.Roles, o.Roles)
+	mergeMap(w.Profiles, o.Profiles)
+	for id, oa := range o.Accounts {
+		w.In(id).Merge(oa)
 	}
 }
 

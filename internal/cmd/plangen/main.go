@@ -19,11 +19,12 @@ func main() {
 	flag.IntVar(&o.Steps, "steps", 500, "total runbook steps across all runbooks")
 	flag.Int64Var(&o.Seed, "seed", 1, "random seed; the same options give identical files")
 	flag.StringVar(&o.Package, "package", "synthetic", "CUE package clause of every file")
+	flag.IntVar(&o.Accounts, "accounts", 0, "AWS accounts to spread the components over (a backup account and workload accounts); 0: none")
 	dir := flag.String("o", "", "output directory (created if missing)")
 	jsonOut := flag.String("json", "", "also write the plan, loaded and decoded, as one JSON file (for peers such as conftest)")
 	flag.Parse()
 	if *dir == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: plangen [-services N] [-steps M] [-seed S] [-package P] -o DIR [-json FILE]")
+		fmt.Fprintln(os.Stderr, "usage: plangen [-services N] [-steps M] [-seed S] [-package P] [-accounts A] -o DIR [-json FILE]")
 		os.Exit(2)
 	}
 	if o.Services < 1 || o.Steps < 1 {

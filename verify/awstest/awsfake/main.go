@@ -5,6 +5,12 @@
 //	go run ./verify/awstest/awsfake -latency 50ms plans/orderflow
 //	AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x drplan verify plans/orderflow
 //
+// The plans' accounts each get their own state; requests signed with
+// the environment's key reach the account awstest.Account, and STS
+// AssumeRole for the role drplan-verify (or an account's own role) gives
+// keys that reach the others, so `drplan verify --assume-role
+// drplan-verify` reads every account as it would in AWS.
+//
 // It prints the endpoint URL on its first line, serves until interrupted,
 // then prints how many calls it answered.
 package main
