@@ -335,7 +335,11 @@ func fetchBucket(ctx context.Context, c *clients, name string) (any, error) {
 				// itself; ask it, through this region's endpoint.
 				loc, err := c.s3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(rule.DestinationBucket)})
 				if err != nil {
-					rule.RegionError = callError(opGetBucketLocation, c.region, err).Error()
+					if err = callError(opGetBucketLocation, c.region, err); errors.Is(err, errNotFound) {
+						rule.DestinationMissing = true
+					} else {
+						rule.RegionError = err.Error()
+					}
 				} else {
 					rule.DestinationRegion = string(loc.LocationConstraint)
 					if rule.DestinationRegion == "" {
@@ -580,10 +584,13 @@ func fetchHealthCheck(ctx context.Context, c *clients, id string) HealthCheck {
 	hc := HealthCheck{ID: id}
 	out, err := c.r53.GetHealthCheck(ctx, &route53.GetHealthCheckInput{HealthCheckId: aws.String(id)})
 	if err != nil {
+		// An answer that it does not exist is a fact about AWS, not a
+		// failure to read it.
 		if err = callError(opGetHealthCheck, c.region, err); errors.Is(err, errNotFound) {
-			err = fmt.Errorf("health check %s does not exist", id)
+			hc.Missing = true
+		} else {
+			hc.Error = err.Error()
 		}
-		hc.Error = err.Error()
 		return hc
 	}
 	if out.HealthCheck != nil && out.HealthCheck.HealthCheckConfig != nil {

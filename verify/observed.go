@@ -164,8 +164,11 @@ type ReplicationRule struct {
 	DestinationBucket string `json:"destinationBucket"`
 	// DestinationRegion is read with GetBucketLocation on the destination.
 	DestinationRegion string `json:"destinationRegion,omitempty"`
-	RegionError       string `json:"regionError,omitempty"`
-	RTC               bool   `json:"replicationTimeControl"`
+	// DestinationMissing is S3's NoSuchBucket for the destination: the
+	// rule replicates into a bucket that does not exist.
+	DestinationMissing bool   `json:"destinationMissing,omitempty"`
+	RegionError        string `json:"regionError,omitempty"`
+	RTC                bool   `json:"replicationTimeControl"`
 }
 
 // EKSCluster is an EKS control plane.
@@ -286,8 +289,11 @@ type HealthCheck struct {
 	FailureThreshold int    `json:"failureThreshold"`
 	// Healthy and Checkers count the Route 53 checkers that currently see
 	// the endpoint healthy, out of all that reported.
-	Healthy     int    `json:"healthy"`
-	Checkers    int    `json:"checkers"`
+	Healthy  int `json:"healthy"`
+	Checkers int `json:"checkers"`
+	// Missing is Route 53's NoSuchHealthCheck: a record still references
+	// a health check that was deleted.
+	Missing     bool   `json:"missing,omitempty"`
 	Error       string `json:"error,omitempty"`
 	StatusError string `json:"statusError,omitempty"`
 }
