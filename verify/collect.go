@@ -144,6 +144,14 @@ var notFound = []string{
 
 var errNotFound = errors.New("not found")
 
+// apiError is AWS's answer to a failed call, as callError words it.
+type apiError struct {
+	msg       string
+	throttled bool // AWS throttled the call past every retry
+}
+
+func (e *apiError) Error() string { return e.msg }
+
 // callError names the operation and region of a failed call, and keeps
 // AWS's code and message (never the request's credentials).
 func callError(op Operation, region string, err error) error {
@@ -152,7 +160,8 @@ func callError(op Operation, region string, err error) error {
 		if slices.Contains(notFound, ae.ErrorCode()) {
 			return errNotFound
 		}
-		return fmt.Errorf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage())
+		_, throttled := retry.DefaultThrottleErrorCodes[ae.ErrorCode()]
+		return &apiError{msg: fmt.Sprintf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage()), throttled: throttled}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s in %s: no answer before the --timeout", op, region)
@@ -219,7 +228,8 @@ func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
 	case errors.Is(err, errNotFound):
 		return r
 	case err != nil:
-		r.Error = err.Error()
+		var ae *apiError
+		r.Error, r.Throttled = err.Error(), errors.As(err, &ae) && ae.throttled
 		return r
 	case v == nil:
 		return r

@@ -34,8 +34,23 @@ type Resource struct {
 	Found bool `json:"found"`
 	// Error is why the object could not be read (access denied, throttled
 	// past retries, no answer); the checks that need it are unverified.
-	Error string          `json:"error,omitempty"`
-	Value json.RawMessage `json:"value,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Throttled says that Error is AWS throttling the calls (past every
+	// retry): a reader on a schedule backs off.
+	Throttled bool            `json:"throttled,omitempty"`
+	Value     json.RawMessage `json:"value,omitempty"`
+}
+
+// Throttled counts the resources that could not be read because AWS
+// throttled the calls past every retry.
+func (o *Observed) Throttled() int {
+	n := 0
+	for _, r := range o.Resources {
+		if r.Throttled {
+			n++
+		}
+	}
+	return n
 }
 
 // fetchKey identifies a fetch: what kind of object, in which region, which one.
