@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,35 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/drplan/drplan/evidence"
+	"github.com/drplan/drplan/internal/testtool"
 	"github.com/drplan/drplan/schema"
 	"github.com/drplan/drplan/verify"
 	"github.com/drplan/drplan/verify/awstest"
 )
-
-// syncBuffer is a log written by the exporter's goroutines and read by the
-// test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // localAWS serves an AWS matching the plan in dir, and points the SDK's
 // standard configuration at it for the test.
@@ -148,7 +128,7 @@ func TestVerifyThatReadsNothingKeepsTheLastCounts(t *testing.T) {
 func TestVerifyOnceReportsThrottling(t *testing.T) {
 	dir := copyPlan(t)
 	srv := localAWS(t, dir)
-	var log syncBuffer
+	var log testtool.SyncBuffer
 	e := New(Options{Plans: [][]string{{dir}}, Log: &log, Verify: VerifyOptions{Interval: time.Minute, Config: verify.Config{Concurrency: 4, MaxAttempts: 1}}})
 	if n := e.VerifyOnce(context.Background()); n != 0 {
 		t.Errorf("unthrottled run: %d throttled", n)
@@ -168,7 +148,7 @@ func TestVerifyRunIsBounded(t *testing.T) {
 	dir := copyPlan(t)
 	srv := localAWS(t, dir)
 	srv.Latency = 2 * time.Second
-	var log syncBuffer
+	var log testtool.SyncBuffer
 	e := New(Options{Plans: [][]string{{dir}}, Log: &log, Verify: VerifyOptions{Interval: time.Minute, Timeout: 200 * time.Millisecond, Config: fastAWS}})
 	began := time.Now()
 	e.VerifyOnce(context.Background())

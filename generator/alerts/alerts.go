@@ -780,7 +780,9 @@ type expAlert struct {
 const step = time.Minute
 
 func (g *gen) tests() testFile {
-	tf := testFile{RuleFiles: []string{RulesFile}, EvaluationInterval: promDuration(step), Tests: []testGroup{}}
+	// Rules are evaluated every step, or more often when the verify
+	// interval needs it; the other rules' tests hold at any finer step.
+	tf := testFile{RuleFiles: []string{RulesFile}, EvaluationInterval: promDuration(min(step, verifyStep(g.o.VerifyInterval))), Tests: []testGroup{}}
 	for _, kind := range kinds {
 		for _, r := range g.rules {
 			if r.kind == kind {
@@ -946,7 +948,8 @@ func (g *gen) verifyRules() []*rule {
 // not; warnings (DR201, accepted findings) never do.
 func (r *rule) driftTests() []testGroup {
 	iv := r.forDur
-	steps := int(iv / step)
+	vs := verifyStep(iv)
+	steps := int(iv / vs)
 	p := r.labels["plan"]
 	ser := func(rule, sev string) string {
 		return fmt.Sprintf(`%s{plan=%q, rule=%q, severity=%q}`, findingsMetric, p, rule, sev)
@@ -961,18 +964,18 @@ func (r *rule) driftTests() []testGroup {
 	n := steps*3 + 2
 	return []testGroup{{
 		Name:     fmt.Sprintf("%s fires when an error finding outlasts one verify interval (%s)", r.id, promDuration(iv)),
-		Interval: promDuration(step),
+		Interval: promDuration(vs),
 		InputSeries: []series{
 			{Series: ser("DR205", "error"), Values: fmt.Sprintf("0 1+0x%d", n)},
 			{Series: ser("DR204", "error"), Values: fmt.Sprintf("0+0x%d", n+1)},
 		},
 		AlertTests: []alertTest{
 			{EvalTime: promDuration(iv), Alertname: r.id, ExpAlerts: none},
-			{EvalTime: promDuration(iv + step), Alertname: r.id, ExpAlerts: want},
+			{EvalTime: promDuration(iv + vs), Alertname: r.id, ExpAlerts: want},
 		},
 	}, {
 		Name:     fmt.Sprintf("%s stays silent for a finding gone by the next run, and for warnings", r.id),
-		Interval: promDuration(step),
+		Interval: promDuration(vs),
 		InputSeries: []series{
 			{Series: ser("DR205", "error"), Values: fmt.Sprintf("1+0x%d 0+0x%d", steps-1, n)},
 			{Series: ser("DR201", "warning"), Values: fmt.Sprintf("7+0x%d", n+steps)},
@@ -989,48 +992,60 @@ func (r *rule) driftTests() []testGroup {
 // interval, and a gap of two intervals (back-off), do not.
 func (r *rule) staleTests() []testGroup {
 	iv := r.forDur
-	steps := int(iv / step)
+	vs := verifyStep(iv)
+	steps := int(iv / vs)
 	p := r.labels["plan"]
 	sel := fmt.Sprintf("%s{plan=%q}", lastSuccessMetric, p)
 	want := []expAlert{{ExpLabels: r.labels, ExpAnnotations: r.annotations}}
 	none := []expAlert{}
 	thr := StaleIntervals * iv
 	// A success at 0, then none: stale past thr, firing one interval later.
-	fireAt := thr + step + iv
-	samples := int(fireAt/step) + 2
+	fireAt := thr + vs + iv
+	samples := int(fireAt/vs) + 2
 	// A success every interval: the timestamp steps up by the interval at
 	// each run; every other interval: by twice the interval, every other
 	// interval (the value holds between runs).
 	var every, backoff []string
 	for i := 0; i <= samples; i++ {
-		every = append(every, num(float64((i/steps)*steps)*step.Seconds()))
-		backoff = append(backoff, num(float64((i/(2*steps))*2*steps)*step.Seconds()))
+		every = append(every, num(float64((i/steps)*steps)*vs.Seconds()))
+		backoff = append(backoff, num(float64((i/(2*steps))*2*steps)*vs.Seconds()))
 	}
 	return []testGroup{{
 		Name:        fmt.Sprintf("%s fires when no run succeeded for %d intervals, held for one more", r.id, StaleIntervals),
-		Interval:    promDuration(step),
+		Interval:    promDuration(vs),
 		InputSeries: []series{{Series: sel, Values: fmt.Sprintf("0+0x%d", samples)}},
 		AlertTests: []alertTest{
-			{EvalTime: promDuration(fireAt - step), Alertname: r.id, ExpAlerts: none},
+			{EvalTime: promDuration(fireAt - vs), Alertname: r.id, ExpAlerts: none},
 			{EvalTime: promDuration(fireAt), Alertname: r.id, ExpAlerts: want},
 		},
 	}, {
 		Name:        fmt.Sprintf("%s fires when verify never ran", r.id),
-		Interval:    promDuration(step),
+		Interval:    promDuration(vs),
 		InputSeries: []series{},
 		AlertTests: []alertTest{
-			{EvalTime: promDuration(iv - step), Alertname: r.id, ExpAlerts: none},
+			{EvalTime: promDuration(iv - vs), Alertname: r.id, ExpAlerts: none},
 			{EvalTime: promDuration(iv), Alertname: r.id, ExpAlerts: want},
 		},
 	}, {
 		Name:        fmt.Sprintf("%s stays silent while runs succeed every interval", r.id),
-		Interval:    promDuration(step),
+		Interval:    promDuration(vs),
 		InputSeries: []series{{Series: sel, Values: strings.Join(every, " ")}},
 		AlertTests:  []alertTest{{EvalTime: promDuration(fireAt), Alertname: r.id, ExpAlerts: none}},
 	}, {
 		Name:        fmt.Sprintf("%s stays silent while runs succeed every other interval (back-off on throttling)", r.id),
-		Interval:    promDuration(step),
+		Interval:    promDuration(vs),
 		InputSeries: []series{{Series: sel, Values: strings.Join(backoff, " ")}},
 		AlertTests:  []alertTest{{EvalTime: promDuration(fireAt), Alertname: r.id, ExpAlerts: none}},
 	}}
+}
+
+// verifyStep is the series interval of the verify alerts' tests: a minute,
+// or the largest step that divides a shorter or odd interval, so that the
+// evaluations fall on the interval's boundaries.
+func verifyStep(iv time.Duration) time.Duration {
+	a, b := iv, step
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }

@@ -423,6 +423,15 @@ func TestVerifyAlerts(t *testing.T) {
 		t.Errorf("stale: %+v", stale)
 	}
 	promtool(t, files)
+	// Intervals shorter than a minute, or not a whole number of minutes,
+	// are tested at a step that divides them.
+	for _, iv := range []time.Duration{10 * time.Second, 90 * time.Second} {
+		files, err := Files(p, Options{VerifyInterval: iv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		promtool(t, files)
+	}
 
 	for id, c := range p.Components {
 		if c.AWS != nil {
