@@ -80,6 +80,11 @@ exporter stops on SIGINT or SIGTERM.`,
 			if err := checkVerifyFlags(cmd, opts); err != nil {
 				return err
 			}
+			if opts.RecordDir != "" {
+				if st, err := os.Stat(opts.RecordDir); err != nil || !st.IsDir() {
+					return usageError("`--record-dir`: %s is not a directory", opts.RecordDir)
+				}
+			}
 			return exporterRun(opts)
 		},
 	}
@@ -95,8 +100,8 @@ exporter stops on SIGINT or SIGTERM.`,
 	return cmd
 }
 
-// checkVerifyFlags checks the continuous verification flags, and sets the
-// default timeout.
+// checkVerifyFlags checks the continuous verification flags against each
+// other, and sets the default timeout.
 func checkVerifyFlags(cmd *cobra.Command, opts *ExporterOptions) error {
 	f := cmd.Flags()
 	if opts.VerifyInterval == 0 {
@@ -116,11 +121,6 @@ func checkVerifyFlags(cmd *cobra.Command, opts *ExporterOptions) error {
 		opts.VerifyTimeout = min(5*time.Minute, opts.VerifyInterval)
 	case opts.VerifyTimeout <= 0 || opts.VerifyTimeout > opts.VerifyInterval:
 		return usageError("`--verify-timeout` must be positive and at most `--verify-interval`, so that runs never overlap")
-	}
-	if opts.RecordDir != "" {
-		if st, err := os.Stat(opts.RecordDir); err != nil || !st.IsDir() {
-			return usageError("`--record-dir`: %s is not a directory", opts.RecordDir)
-		}
 	}
 	return nil
 }
