@@ -65,11 +65,7 @@ func (e *Exporter) verifyLoop(ctx context.Context) {
 	for {
 		start := time.Now()
 		throttled := e.VerifyOnce(ctx)
-		if throttled > 0 {
-			backoff = min(backoff*2, maxBackoff)
-		} else {
-			backoff = 1
-		}
+		backoff = nextBackoff(backoff, throttled)
 		wait := time.Duration(backoff)*vo.Interval - time.Since(start)
 		if throttled > 0 {
 			fmt.Fprintf(e.opts.Log, "verify: AWS throttled %d reads; next run in %s\n", throttled, plan.Duration{Duration: wait.Round(time.Second)}.Human())
@@ -82,6 +78,16 @@ func (e *Exporter) verifyLoop(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// nextBackoff is the next gap between runs, in intervals, after a run in
+// which AWS throttled that many reads: doubled while AWS throttles, up to
+// maxBackoff, back to one interval after a run it did not.
+func nextBackoff(backoff, throttled int) int {
+	if throttled > 0 {
+		return min(backoff*2, maxBackoff)
+	}
+	return 1
 }
 
 // VerifyOnce compares every loaded plan with AWS once, bounded by the
@@ -110,11 +116,14 @@ func (e *Exporter) VerifyOnce(ctx context.Context) int {
 		return 0
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, vo.Timeout)
+	rctx, cancel := context.WithTimeout(ctx, vo.Timeout)
 	defer cancel()
 	began := time.Now()
-	obs, err := verify.Live(ctx, plans, vo.Config)
+	obs, err := verify.Live(rctx, plans, vo.Config)
 	ended := time.Now()
+	if ctx.Err() != nil {
+		return 0 // the exporter is stopping: this run is no run
+	}
 	if err != nil {
 		fmt.Fprintf(e.opts.Log, "verify: %v\n", err)
 		e.mu.Lock()
@@ -135,6 +144,13 @@ func (e *Exporter) VerifyOnce(ctx context.Context) int {
 		for _, f := range out.Findings {
 			findings[ruleSeverity{f.RuleID, f.Severity}]++
 		}
+		// The record first: once the metrics say a run ended, its record
+		// is there.
+		if vo.RecordDir != "" {
+			if err := e.writeRecord(p, states[i].label, obs, out); err != nil {
+				fmt.Fprintf(e.opts.Log, "verify: plan %q: record: %v\n", p.Name, err)
+			}
+		}
 		// A run that could check nothing (every read failed) is not a
 		// success, and leaves the last good counts in place.
 		ok := len(out.Checks) == 0 || checks[string(evidence.Unverified)] < len(out.Checks)
@@ -151,11 +167,6 @@ func (e *Exporter) VerifyOnce(ctx context.Context) int {
 			status += "; nothing could be checked, keeping the last good counts"
 		}
 		fmt.Fprintf(e.opts.Log, "verify: plan %q: %s (%s)\n", p.Name, status, took)
-		if vo.RecordDir != "" {
-			if err := e.writeRecord(p, states[i].label, obs, out); err != nil {
-				fmt.Fprintf(e.opts.Log, "verify: plan %q: record: %v\n", p.Name, err)
-			}
-		}
 	}
 	return obs.Throttled()
 }

@@ -55,7 +55,7 @@ func TestExporterVerifies(t *testing.T) {
 	dir := copyPlan(t)
 	srv := localAWS(t, dir)
 	records := t.TempDir()
-	s := startWith(t, Options{Plans: [][]string{{dir}}, Verify: VerifyOptions{Interval: 150 * time.Millisecond, Config: fastAWS, RecordDir: records, Version: "test"}})
+	s := startWith(t, Options{Plans: [][]string{{dir}}, Verify: VerifyOptions{Interval: time.Second, Config: fastAWS, RecordDir: records, Version: "test"}})
 
 	m := s.await(t, "a first verify run", func(m map[string]float64) bool { return m[lastSuccess] > 0 })
 	for _, r := range verify.Rules() {
@@ -157,5 +157,17 @@ func TestVerifyRunIsBounded(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "nothing could be checked") {
 		t.Errorf("log:\n%s", log.String())
+	}
+}
+
+func TestNextBackoff(t *testing.T) {
+	b := 1
+	var got []int
+	for _, throttled := range []int{0, 3, 1, 5, 0, 2} {
+		b = nextBackoff(b, throttled)
+		got = append(got, b)
+	}
+	if fmt.Sprint(got) != "[1 2 2 2 1 2]" {
+		t.Errorf("gaps in intervals %v, want [1 2 2 2 1 2]: doubled while throttled, at most twice, reset after a clean run", got)
 	}
 }
