@@ -97,7 +97,7 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
 	f := cmd.Flags()
 	reportFlags(f, &opts.Format, &opts.Output, &failOn)
 	f.StringVar(&opts.Profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE, or the default profile)")
-	f.StringVar(&opts.Region, "region", "", "AWS region for global services and components that name none (default: AWS_REGION or the profile's)")
+	f.StringVar(&opts.Region, "region", "", "AWS region for components that name none, and the partition of Route 53 (default: AWS_REGION or the profile's)")
 	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "give up on AWS calls still unanswered after this long; they are reported as could not verify")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "AWS reads in flight at once, across all regions")
 	f.StringVar(&opts.Record, "record", "", "save the checks and the observed AWS state to FILE (JSON)")
