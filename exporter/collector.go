@@ -5,7 +5,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/drplan/drplan/evidence"
 	"github.com/drplan/drplan/report"
+	"github.com/drplan/drplan/verify"
 )
 
 var (
@@ -30,6 +32,18 @@ var (
 	descFindings = prometheus.NewDesc("drplan_lint_findings",
 		"Open (unsuppressed) drplan lint findings by severity, as of the plan's last load.",
 		[]string{"plan", "severity"}, nil)
+	descVerifyFindings = prometheus.NewDesc("drplan_verify_findings",
+		"Open (unsuppressed) drplan verify findings by rule and severity, as of the last successful verify run; every verify rule is reported, 0 when it found nothing.",
+		[]string{"plan", "rule", "severity"}, nil)
+	descVerifyChecks = prometheus.NewDesc("drplan_verify_checks",
+		"drplan verify checks by result (ok, mismatch, unverified), as of the last successful verify run.",
+		[]string{"plan", "result"}, nil)
+	descVerifyLastRun = prometheus.NewDesc("drplan_verify_last_run_timestamp_seconds",
+		"When the latest verify run of the plan ended, successful or not, in Unix seconds.",
+		[]string{"plan"}, nil)
+	descVerifyLastSuccess = prometheus.NewDesc("drplan_verify_last_success_timestamp_seconds",
+		"When the latest successful verify run of the plan ended (one that could check something), in Unix seconds; 0 if none.",
+		[]string{"plan"}, nil)
 	descLoadOK = prometheus.NewDesc("drplan_plan_load_ok",
 		"1 if the plan's files loaded and validated at the last attempt, 0 if not (the plan's other metrics are then those of its last good load).",
 		[]string{"plan_path"}, nil)
@@ -39,7 +53,8 @@ var (
 type collector struct{ e *Exporter }
 
 func (collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descReviewDue, descLastDrill, descLastSuccess, descRTO, descRPO, descLostWrites, descFindings, descLoadOK} {
+	for _, d := range []*prometheus.Desc{descReviewDue, descLastDrill, descLastSuccess, descRTO, descRPO, descLostWrites, descFindings, descLoadOK,
+		descVerifyFindings, descVerifyChecks, descVerifyLastRun, descVerifyLastSuccess} {
 		ch <- d
 	}
 }
@@ -66,6 +81,9 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		for sev := report.Info; sev <= report.Error; sev++ {
 			gauge(descFindings, float64(s.findings[sev]), s.name, sev.String())
 		}
+		if v := ps.verified; v != nil {
+			collectVerify(gauge, s.name, v)
+		}
 		for _, rb := range s.runbooks {
 			gauge(descLastDrill, unix(rb.lastDrill), s.name, rb.id)
 			gauge(descLastSuccess, unix(rb.lastSuccess), s.name, rb.id)
@@ -79,6 +97,28 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 				gauge(descLostWrites, float64(*rb.lostWrites), s.name, rb.id)
 			}
 		}
+	}
+}
+
+// collectVerify reports one plan's continuous verification. Every rule and
+// every result is a series, 0 when none, so that a finding that goes away
+// reads as 0, not as a series that vanished.
+func collectVerify(gauge func(*prometheus.Desc, float64, ...string), name string, v *verifyStats) {
+	gauge(descVerifyLastRun, unix(v.lastRun), name)
+	gauge(descVerifyLastSuccess, unix(v.lastSuccess), name)
+	if v.lastSuccess.IsZero() {
+		return
+	}
+	for _, r := range verify.Rules() {
+		if _, ok := v.findings[ruleSeverity{r.ID, r.Severity}]; !ok {
+			gauge(descVerifyFindings, 0, name, r.ID, r.Severity.String())
+		}
+	}
+	for k, n := range v.findings {
+		gauge(descVerifyFindings, float64(n), name, k.rule, k.sev.String())
+	}
+	for _, st := range []evidence.Status{evidence.OK, evidence.Mismatch, evidence.Unverified} {
+		gauge(descVerifyChecks, float64(v.checks[string(st)]), name, string(st))
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package exporter serves Prometheus metrics about DR plans: when each plan
 // is due for review, when each runbook was last drilled and last drilled
 // successfully, what the last drill measured, and how many lint findings are
-// open. It watches the plans' files and reloads a plan when they change,
+// open; and, with continuous verification on, what verify last found when
+// it compared the plans with AWS, and when it last ran and succeeded. It watches the plans' files and reloads a plan when they change,
 // keeping the last good metrics when a reload fails, so that a plan broken
 // in a working copy never blanks the dashboards: drplan_plan_load_ok says so
 // instead.
@@ -48,6 +49,9 @@ type Options struct {
 	Now func() time.Time
 	// Log receives one line per load, reload and failure; discarded when nil.
 	Log io.Writer
+	// Verify, when its Interval is set, compares the plans with AWS on
+	// that schedule and exports the outcome.
+	Verify VerifyOptions
 }
 
 // Exporter holds the current metrics of a set of plans and keeps them
@@ -56,8 +60,11 @@ type Exporter struct {
 	opts   Options
 	mu     sync.Mutex // guards plans' ok and snap, read by Collect, written by reload
 	pollMu sync.Mutex // serialises polls, and so each plan's finger
-	plans  []*planState
-	reg    *prometheus.Registry
+	// verifyMu serialises verify runs: a run started by hand (VerifyOnce)
+	// waits for the scheduled one.
+	verifyMu sync.Mutex
+	plans    []*planState
+	reg      *prometheus.Registry
 }
 
 // planState is one plan's source, the fingerprint of its files when last
@@ -67,7 +74,10 @@ type planState struct {
 	label  string // plan_path: the paths as given, joined by spaces
 	finger string
 	ok     bool
-	snap   *snapshot // nil until the plan has loaded once
+	snap   *snapshot  // nil until the plan has loaded once
+	plan   *plan.Plan // the plan of snap, which verify compares with AWS
+	// verified is nil until verify has run on the plan.
+	verified *verifyStats
 }
 
 // snapshot is what the exporter reports about one successfully loaded plan.
@@ -97,6 +107,9 @@ func New(o Options) *Exporter {
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
+	}
+	if o.Verify.Timeout <= 0 || o.Verify.Timeout > o.Verify.Interval {
+		o.Verify.Timeout = o.Verify.Interval
 	}
 	e := &Exporter{opts: o, reg: prometheus.NewRegistry()}
 	for _, paths := range o.Plans {
@@ -158,6 +171,9 @@ func (e *Exporter) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { e.Watch(ctx) })
+	if e.opts.Verify.Interval > 0 {
+		wg.Go(func() { e.verifyLoop(ctx) })
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error
@@ -189,7 +205,7 @@ func (e *Exporter) reload(ps *planState, finger string, first bool) {
 	ps.finger = finger
 	ps.ok = err == nil
 	if snap != nil {
-		ps.snap = snap
+		ps.snap, ps.plan = snap, p
 	}
 	e.mu.Unlock()
 	switch {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/drplan/drplan/internal/testtool"
 	"github.com/drplan/drplan/lint"
 	"github.com/drplan/drplan/report"
 	"github.com/drplan/drplan/schema"
@@ -40,8 +41,15 @@ type server struct {
 
 func start(t *testing.T, plans ...[]string) *server {
 	t.Helper()
-	var log bytes.Buffer
-	e := New(Options{Plans: plans, Interval: 20 * time.Millisecond, Now: func() time.Time { return now }, Log: &log})
+	return startWith(t, Options{Plans: plans})
+}
+
+// startWith serves an exporter with o, polling fast and on the tests' clock.
+func startWith(t *testing.T, o Options) *server {
+	t.Helper()
+	var log testtool.SyncBuffer
+	o.Interval, o.Now, o.Log = 20*time.Millisecond, func() time.Time { return now }, &log
+	e := New(o)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

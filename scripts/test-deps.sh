@@ -9,6 +9,8 @@ declare -A packages=(
 	[git]=git
 	# generator/alerts: promtool check rules / test rules on the rendered alerts.
 	[promtool]=prometheus
+	# exporter: a real Prometheus scrapes it and fires the verify-drift alert.
+	[prometheus]=prometheus
 	# metrics, drill push: drill results pushed to a real Pushgateway.
 	[prometheus-pushgateway]=prometheus-pushgateway
 	# generator/bundle: shellcheck -s sh on the rendered runbook bundles.

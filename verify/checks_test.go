@@ -144,6 +144,13 @@ func TestChecks(t *testing.T) {
 			{"replication.path", "s3-backups-usw2", verify.RuleTopology, `to:          "s3-backups-usw2"`},
 		}},
 
+		{name: "s3 replication to a bucket that does not exist", break_: func(w *awstest.World) {
+			w.Regions[use1].Buckets["orderflow-ds-notebooks-use1"].Replication[0].DestinationBucket = "orderflow-deleted-usw2"
+		}, want: []want{
+			{"s3.replication", "notebooks-bucket", verify.RuleTopology, `replicateTo: "us-west-2"`},
+			{"replication.path", "s3-backups-usw2", verify.RuleTopology, `to:          "s3-backups-usw2"`},
+		}},
+
 		{name: "eks cluster not active", break_: func(w *awstest.World) {
 			w.Regions[usw2].EKSClusters["orderflow-prod-usw2"].Status = "UPDATING"
 		}, want: []want{{"eks.cluster", "eks-usw2", verify.RuleNotServing, `clusterName: "orderflow-prod-usw2"`}}},
@@ -261,6 +268,9 @@ func TestChecks(t *testing.T) {
 		{name: "route53 primary guarded by another health check", break_: func(w *awstest.World) {
 			w.In(networkAccount).HealthChecks["hc-legacy"] = &verify.HealthCheck{ID: "hc-legacy", Type: "HTTPS", Path: "/healthz/deep", Interval: 10, FailureThreshold: 3, Healthy: 8, Checkers: 8}
 			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = "hc-legacy"
+		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
+		{name: "route53 health check deleted while the primary references it", break_: func(w *awstest.World) {
+			delete(w.HealthChecks, "3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60")
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 primary without health check", break_: func(w *awstest.World) {
 			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = ""

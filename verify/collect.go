@@ -247,15 +247,16 @@ func (a *account) label() string {
 
 func credentialError(a *account, err error) *readError {
 	msg := err.Error()
-	denied := false
+	denied, throttled := false, false
 	var ae smithy.APIError
 	switch {
 	case errors.As(err, &ae):
 		msg, denied = ae.ErrorCode()+": "+ae.ErrorMessage(), slices.Contains(deniedCodes, ae.ErrorCode())
+		_, throttled = retry.DefaultThrottleErrorCodes[ae.ErrorCode()]
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		msg = "no answer before the --timeout"
 	}
-	return &readError{msg: fmt.Sprintf("account %s: no credentials through %s: %s", a.label(), a.how, msg), denied: denied}
+	return &readError{msg: fmt.Sprintf("account %s: no credentials through %s: %s", a.label(), a.how, msg), denied: denied, throttled: throttled}
 }
 
 func (s *session) clients(acct, region string) *clients {
@@ -307,10 +308,11 @@ var deniedCodes = []string{
 }
 
 // readError is a read that failed: AWS's reason, and whether it was a
-// refusal (denied) rather than no answer.
+// refusal (denied) rather than no answer, or throttling.
 type readError struct {
-	msg    string
-	denied bool
+	msg       string
+	denied    bool
+	throttled bool // AWS throttled the call past every retry
 }
 
 func (e *readError) Error() string { return e.msg }
@@ -323,7 +325,8 @@ func callError(op Operation, region string, err error) error {
 		if slices.Contains(notFound, ae.ErrorCode()) {
 			return errNotFound
 		}
-		return &readError{msg: fmt.Sprintf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage()), denied: slices.Contains(deniedCodes, ae.ErrorCode())}
+		_, throttled := retry.DefaultThrottleErrorCodes[ae.ErrorCode()]
+		return &readError{msg: fmt.Sprintf("%s in %s: %s: %s", op, region, ae.ErrorCode(), ae.ErrorMessage()), denied: slices.Contains(deniedCodes, ae.ErrorCode()), throttled: throttled}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &readError{msg: fmt.Sprintf("%s in %s: no answer before the --timeout", op, region)}
@@ -387,7 +390,7 @@ func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
 	r := &Resource{Kind: k.Kind, Account: k.Account, Region: k.Region, ID: k.ID}
 	if a := s.accounts[k.Account]; a != nil {
 		if err := a.ready(ctx); err != nil {
-			r.Error, r.denied = err.msg, err.denied
+			r.Error, r.denied, r.Throttled = err.msg, err.denied, err.throttled
 			return r
 		}
 	}
@@ -397,7 +400,7 @@ func runFetch(ctx context.Context, s *session, k fetchKey) *Resource {
 	case errors.Is(err, errNotFound):
 		return r
 	case errors.As(err, &re):
-		r.Error, r.denied = re.msg, re.denied
+		r.Error, r.denied, r.Throttled = re.msg, re.denied, re.throttled
 		return r
 	case err != nil:
 		r.Error = err.Error()
@@ -516,7 +519,11 @@ func fetchBucket(ctx context.Context, c *clients, name string) (any, error) {
 				// itself; ask it, through this region's endpoint.
 				loc, err := c.s3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(rule.DestinationBucket)})
 				if err != nil {
-					rule.RegionError = callError(opGetBucketLocation, c.region, err).Error()
+					if err = callError(opGetBucketLocation, c.region, err); errors.Is(err, errNotFound) {
+						rule.DestinationMissing = true
+					} else {
+						rule.RegionError = err.Error()
+					}
 				} else {
 					rule.DestinationRegion = string(loc.LocationConstraint)
 					if rule.DestinationRegion == "" {
@@ -761,10 +768,13 @@ func fetchHealthCheck(ctx context.Context, c *clients, id string) HealthCheck {
 	hc := HealthCheck{ID: id}
 	out, err := c.r53.GetHealthCheck(ctx, &route53.GetHealthCheckInput{HealthCheckId: aws.String(id)})
 	if err != nil {
+		// An answer that it does not exist is a fact about AWS, not a
+		// failure to read it.
 		if err = callError(opGetHealthCheck, c.region, err); errors.Is(err, errNotFound) {
-			err = fmt.Errorf("health check %s does not exist", id)
+			hc.Missing = true
+		} else {
+			hc.Error = err.Error()
 		}
-		hc.Error = err.Error()
 		return hc
 	}
 	if out.HealthCheck != nil && out.HealthCheck.HealthCheckConfig != nil {

@@ -26,6 +26,37 @@ type checker struct {
 	checks []*evidence.Check
 	// nodes[i] is the plan node checks[i] is about, for findings.
 	nodes []string
+	// same links checks that judge one fact from two places of the plan;
+	// when both fail, they are one finding.
+	same []sameFact
+}
+
+// sameFact says that checks[drop] fails for the same reason as
+// checks[keep]: the finding of keep names drop's location instead of drop
+// being a finding of its own. also completes the sentence "; ..." that is
+// added to keep's message.
+type sameFact struct {
+	keep, drop int
+	also       string
+}
+
+// index is the position in checks of the last check with id about comp,
+// or -1.
+func (c *checker) index(id, comp string) int {
+	for i := len(c.checks) - 1; i >= 0; i-- {
+		if c.checks[i].ID == id && c.checks[i].Component == comp {
+			return i
+		}
+	}
+	return -1
+}
+
+// sameAs records that the check just made judges the same fact as
+// checks[keep] (when keep >= 0).
+func (c *checker) sameAs(keep int, also string, args ...any) {
+	if keep >= 0 {
+		c.same = append(c.same, sameFact{keep: keep, drop: len(c.checks) - 1, also: fmt.Sprintf(also, args...)})
+	}
 }
 
 func newChecker(p *plan.Plan, obs *Observed, defaultRegion string) *checker {
@@ -278,12 +309,23 @@ func (c *checker) retention(ch *evidence.Check, what string, days int, want plan
 	have := time.Duration(days) * 24 * time.Hour
 	switch {
 	case days == 0:
-		mismatch(ch, RuleRetention, human(want.Duration), "automated backups off", "%s has automated backups turned off (retention 0); the plan relies on %s of point-in-time recovery", what, human(want.Duration))
+		mismatch(ch, RuleRetention, human(want.Duration), "automated backups off", "%s has automated backups turned off (retention 0); the plan relies on %s of point-in-time recovery", what, hum(want.Duration))
 	case have < want.Duration:
-		mismatch(ch, RuleRetention, human(want.Duration), fmt.Sprintf("%dd", days), "%s keeps backups for %d days, shorter than the %s the plan claims", what, days, human(want.Duration))
+		mismatch(ch, RuleRetention, human(want.Duration), fmt.Sprintf("%dd", days), "%s keeps backups for %s, shorter than the %s the plan claims", what, humDays(days), hum(want.Duration))
 	default:
-		okv(ch, "at least "+human(want.Duration), fmt.Sprintf("%dd", days), "%s keeps backups for %d days, covering the %s the plan claims", what, days, human(want.Duration))
+		okv(ch, "at least "+human(want.Duration), fmt.Sprintf("%dd", days), "%s keeps backups for %s, covering the %s the plan claims", what, humDays(days), hum(want.Duration))
 	}
+}
+
+// hum writes a duration in messages as people read it ("1 day", "35
+// days", "250 ms"); humDays a count of days AWS reports.
+func hum(d time.Duration) string { return plan.Duration{Duration: d}.Human() }
+
+func humDays(n int) string {
+	if n == 0 {
+		return "0 days"
+	}
+	return hum(time.Duration(n) * 24 * time.Hour)
 }
 
 // human prints a duration as the plan would write it: whole days as
@@ -328,7 +370,7 @@ func (c *checker) rdsInstance(id string, comp *plan.Component) {
 	} else if d.BackupRetentionDays == 0 {
 		mismatch(ch, RuleRetention, "automated backups on", "automated backups off", "RDS instance %s has automated backups turned off", d.ID)
 	} else {
-		okv(ch, "automated backups on", fmt.Sprintf("%dd", d.BackupRetentionDays), "RDS instance %s keeps automated backups for %d days", d.ID, d.BackupRetentionDays)
+		okv(ch, "automated backups on", fmt.Sprintf("%dd", d.BackupRetentionDays), "RDS instance %s keeps automated backups for %s", d.ID, humDays(d.BackupRetentionDays))
 	}
 	if len(a.ReadReplicaIDs) > 0 {
 		ch := c.check("rds.read-replicas", id, a.InstanceID, region, "components", id, "aws", "readReplicaIds")
@@ -394,9 +436,9 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 			days := b.LockDays + 365*b.LockYears
 			have := time.Duration(days) * 24 * time.Hour
 			if have < ol.Retention.Duration {
-				mismatch(ch, RuleRetention, human(ol.Retention.Duration), fmt.Sprintf("%dd", days), "S3 bucket %s locks objects for %d days by default, shorter than the %s the plan declares", b.Name, days, human(ol.Retention.Duration))
+				mismatch(ch, RuleRetention, human(ol.Retention.Duration), fmt.Sprintf("%dd", days), "S3 bucket %s locks objects for %s by default, shorter than the %s the plan declares", b.Name, humDays(days), hum(ol.Retention.Duration))
 			} else {
-				okv(ch, "at least "+human(ol.Retention.Duration), fmt.Sprintf("%dd", days), "S3 bucket %s locks objects for %d days by default, covering the declared %s", b.Name, days, human(ol.Retention.Duration))
+				okv(ch, "at least "+human(ol.Retention.Duration), fmt.Sprintf("%dd", days), "S3 bucket %s locks objects for %s by default, covering the declared %s", b.Name, humDays(days), hum(ol.Retention.Duration))
 			}
 		}
 	}
@@ -413,6 +455,9 @@ func (c *checker) bucket(id string, comp *plan.Component) {
 				destRegion, _ = c.declaredBucketRegion(r.DestinationBucket)
 			}
 			dest := r.DestinationBucket + " in " + cmpOr(destRegion, "unknown region")
+			if r.DestinationMissing {
+				dest = r.DestinationBucket + ", which does not exist"
+			}
 			observed = append(observed, dest+" ("+r.Status+")")
 			if r.Status == "Enabled" && destRegion == a.ReplicateTo {
 				okv(ch, "replication to "+a.ReplicateTo, dest, "S3 bucket %s replicates to %s (rule %s)", b.Name, dest, r.ID)
@@ -743,9 +788,9 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 		ch := c.check("backup.frequency", id, a.PlanName, region, "components", id, "aws", "frequency")
 		if freq(ch) {
 			if best > a.Frequency.Duration {
-				mismatch(ch, RuleConfiguration, "every "+a.Frequency.String(), "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s at best; the plan declares every %s", bp.Name, plan.Duration{Duration: best}, a.Frequency)
+				mismatch(ch, RuleConfiguration, "every "+a.Frequency.String(), "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s at best; the plan declares every %s", bp.Name, hum(best), a.Frequency.Human())
 			} else {
-				okv(ch, "every "+a.Frequency.String(), "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s, as declared", bp.Name, plan.Duration{Duration: best})
+				okv(ch, "every "+a.Frequency.String(), "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s, as declared", bp.Name, hum(best))
 			}
 		}
 	}
@@ -762,12 +807,19 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 		}
 		if rpo, tier, okRPO := c.p.StrictestRPO(tiers); okRPO {
 			ch := c.check("backup.rpo", id, a.PlanName, region, "components", id, "aws", "planName")
+			if a.Frequency != nil {
+				// One schedule, judged against the declared frequency and
+				// against the RPO: when both fail, the RPO is the finding.
+				i := len(c.checks) - 1
+				c.same = append(c.same, sameFact{keep: i, drop: c.index("backup.frequency", id),
+					also: fmt.Sprintf("it also runs less often than every %s, as the plan declares", a.Frequency.Human())})
+			}
 			if freq(ch) {
 				if best > rpo.Duration {
 					mismatch(ch, RuleRPO, "every "+rpo.String()+" or more often", "every "+plan.Duration{Duration: best}.String(),
-						"AWS Backup plan %s runs every %s, longer than the %s RPO of %s that it serves", bp.Name, plan.Duration{Duration: best}, rpo, tier)
+						"AWS Backup plan %s runs every %s, longer than the %s RPO of %s that it serves", bp.Name, hum(best), rpo.Human(), tier)
 				} else {
-					okv(ch, "every "+rpo.String()+" or more often", "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s, within the %s RPO of %s", bp.Name, plan.Duration{Duration: best}, rpo, tier)
+					okv(ch, "every "+rpo.String()+" or more often", "every "+plan.Duration{Duration: best}.String(), "AWS Backup plan %s runs every %s, within the %s RPO of %s", bp.Name, hum(best), rpo.Human(), tier)
 				}
 			}
 		}
@@ -790,15 +842,27 @@ func (c *checker) backupPlan(id string, comp *plan.Component, bp *BackupPlan) {
 }
 
 func (c *checker) zone(id string, comp *plan.Component) {
-	ch := c.check("route53.zone", id, comp.AWS.HostedZoneID, globalRegion, "components", id, "aws", "hostedZoneId")
+	ch := c.check("route53.zone", id, comp.AWS.HostedZoneID, route53Region(c.region), "components", id, "aws", "hostedZoneId")
 	var z HostedZone
-	if c.get(ch, kindHostedZone, c.accountOf(comp), globalRegion, comp.AWS.HostedZoneID, "Route 53 hosted zone "+comp.AWS.HostedZoneID, &z) {
+	if c.get(ch, kindHostedZone, c.accountOf(comp), route53Region(c.region), comp.AWS.HostedZoneID, "Route 53 hosted zone "+comp.AWS.HostedZoneID, &z) {
 		ok(ch, "Route 53 hosted zone %s (%s) exists", z.ID, z.Name)
 	}
 }
 
-// globalRegion is where verify reaches global services (Route 53).
-const globalRegion = "us-east-1"
+// route53Region is the region Route 53's API is signed for in the
+// partition of region: Route 53 is a global service with one control
+// plane per partition, so the region verify is given selects the
+// partition, never another Route 53. It is where CloudTrail records the
+// calls, and what checks and evidence name.
+func route53Region(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "cn-northwest-1"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "us-gov-west-1"
+	}
+	return "us-east-1"
+}
 
 func (c *checker) dns(id string, d *plan.DNSFailover) {
 	zc, ok1 := c.p.Components[d.HostedZone]
@@ -806,9 +870,10 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 		return // no zone to look in; lint reports the missing reference
 	}
 	typ := cmpOr(d.Type, "A")
-	ch := c.check("route53.failover-pair", d.HostedZone, d.Record, globalRegion, "dns", id, "record")
+	r53 := route53Region(c.region)
+	ch := c.check("route53.failover-pair", d.HostedZone, d.Record, r53, "dns", id, "record")
 	var f Failover
-	if !c.get(ch, kindFailover, c.accountOf(zc), globalRegion, failoverID(zc.AWS.HostedZoneID, d.Record, typ), fmt.Sprintf("the %s records of %s", typ, d.Record), &f) {
+	if !c.get(ch, kindFailover, c.accountOf(zc), r53, failoverID(zc.AWS.HostedZoneID, d.Record, typ), fmt.Sprintf("the %s records of %s", typ, d.Record), &f) {
 		if ch.RuleID == RuleMissing {
 			ch.RuleID = RuleDNSFailover
 		}
@@ -837,7 +902,7 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 	default:
 		ok(ch, "%s has a PRIMARY/SECONDARY failover pair pointing where the plan declares", d.Record)
 	}
-	ch = c.check("route53.health-check", d.HostedZone, d.Record, globalRegion, "dns", id, "healthCheck")
+	ch = c.check("route53.health-check", d.HostedZone, d.Record, r53, "dns", id, "healthCheck")
 	if prim.HealthCheckID == "" {
 		mismatch(ch, RuleDNSFailover, "health check on the PRIMARY record", "none", "the PRIMARY record of %s has no health check: Route 53 will never fail over", d.Record)
 		return
@@ -856,6 +921,10 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 	want := fmt.Sprintf("%s %s every %ds, threshold %d", hcPlan.Protocol, cmpOr(hcPlan.Path, "/"), interval, hcPlan.FailureThreshold)
 	have := fmt.Sprintf("%s %s every %ds, threshold %d", strings.TrimSuffix(hc.Type, "_STR_MATCH"), cmpOr(hc.Path, "/"), hc.Interval, hc.FailureThreshold)
 	switch {
+	case hc.Missing:
+		mismatch(ch, RuleDNSFailover, "health check "+hc.ID, "health check "+hc.ID+" does not exist",
+			"the PRIMARY record of %s references health check %s, which does not exist: Route 53 documents the status of a deleted health check still referenced by a record as unpredictable, so failover may not happen", d.Record, hc.ID)
+		return
 	case hc.Error != "":
 		unverified(ch, "could not verify health check "+hc.ID+": "+hc.Error)
 		return
@@ -866,7 +935,7 @@ func (c *checker) dns(id string, d *plan.DNSFailover) {
 	default:
 		okv(ch, want, have, "health check %s guards the PRIMARY record of %s: %s", hc.ID, d.Record, have)
 	}
-	ch = c.check("route53.health-status", d.HostedZone, d.Record, globalRegion, "dns", id, "healthCheck")
+	ch = c.check("route53.health-status", d.HostedZone, d.Record, r53, "dns", id, "healthCheck")
 	switch {
 	case hc.StatusError != "":
 		unverified(ch, "could not verify the status of health check "+hc.ID+": "+hc.StatusError)
@@ -925,6 +994,7 @@ func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *pl
 			return
 		}
 		ch := check()
+		c.sameAs(c.index("s3.replication", rp.From), "replication path %s, which needs the same rule, fails with it", id)
 		var observed []string
 		for _, r := range b.Replication {
 			observed = append(observed, r.DestinationBucket+" ("+r.Status+")")
@@ -965,6 +1035,7 @@ func (c *checker) pathTopology(id string, rp *plan.ReplicationPath, from, to *pl
 			return
 		}
 		ch := check()
+		c.sameAs(c.index("backup.copy", rp.From), "replication path %s, which needs the same copy action, fails with it", id)
 		want := fmt.Sprintf("arn:aws:backup:%s:", tr)
 		var observed []string
 		for _, r := range bp.Rules {
@@ -1070,15 +1141,15 @@ func (c *checker) lag(id string, rp *plan.ReplicationPath, from, to *plan.Compon
 		return
 	}
 	if m.Points == 0 {
-		unverified(ch, fmt.Sprintf("could not verify the lag of path %s: CloudWatch %s %s (%s) has no datapoint in the last %s", id, parts[0], parts[1], parts[2], plan.Duration{Duration: metricWindow}))
+		unverified(ch, fmt.Sprintf("could not verify the lag of path %s: CloudWatch %s %s (%s) has no datapoint in the last %s", id, parts[0], parts[1], parts[2], hum(metricWindow)))
 		return
 	}
 	lag := time.Duration(m.Latest * float64(unit))
 	have := plan.Duration{Duration: lag.Round(time.Millisecond)}
 	if lag > rpo.Duration {
-		mismatch(ch, RuleRPO, "at most "+rpo.String(), have.String(), "path %s lags %s behind (CloudWatch %s at %s), more than the %s RPO of %s", id, have, parts[1], m.At.Format(time.RFC3339), rpo, tier)
+		mismatch(ch, RuleRPO, "at most "+rpo.String(), have.String(), "path %s lags %s behind (CloudWatch %s at %s), more than the %s RPO of %s", id, have.Human(), parts[1], m.At.Format(time.RFC3339), rpo.Human(), tier)
 	} else {
-		okv(ch, "at most "+rpo.String(), have.String(), "path %s lags %s behind (CloudWatch %s), within the %s RPO of %s", id, have, parts[1], rpo, tier)
+		okv(ch, "at most "+rpo.String(), have.String(), "path %s lags %s behind (CloudWatch %s), within the %s RPO of %s", id, have.Human(), parts[1], rpo.Human(), tier)
 	}
 }
 

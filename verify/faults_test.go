@@ -201,3 +201,35 @@ func TestSnapshotWithoutTheResource(t *testing.T) {
 		t.Errorf("%d checks", len(checks))
 	}
 }
+
+// Route 53 is global: --region picks the partition, not another Route 53.
+// With us-west-2 as the default region, Route 53 is still called, and its
+// checks recorded, in us-east-1, where AWS signs and logs it.
+func TestRoute53IgnoresTheDefaultRegion(t *testing.T) {
+	p := orderflow(t)
+	srv := awstest.NewServer(awstest.FromPlan(p, time.Now()))
+	defer srv.Close()
+	cfg := fastRetries
+	cfg.Region = usw2
+	checks, _ := run(t, srv, p, cfg)
+	if f := failing(checks); len(f) > 0 {
+		t.Fatalf("failing: %v", f)
+	}
+	n := 0
+	for _, c := range srv.Calls() {
+		if c.Service == "route53" {
+			n++
+			if c.Region != use1 {
+				t.Errorf("%s signed for %s, want us-east-1", c, c.Region)
+			}
+		}
+	}
+	for _, c := range checks {
+		if strings.HasPrefix(c.ID, "route53.") && c.Region != use1 {
+			t.Errorf("%s recorded in %s, want us-east-1", c.ID, c.Region)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no Route 53 call")
+	}
+}

@@ -61,3 +61,14 @@ func TestCallErrorNamesOperationNotCredentials(t *testing.T) {
 type errNotFoundLike struct{}
 
 func (errNotFoundLike) Error() string { return "boom" }
+
+func TestRoute53Region(t *testing.T) {
+	for region, want := range map[string]string{
+		"us-east-1": "us-east-1", "eu-central-1": "us-east-1", "": "us-east-1",
+		"cn-north-1": "cn-northwest-1", "us-gov-east-1": "us-gov-west-1",
+	} {
+		if got := route53Region(region); got != want {
+			t.Errorf("route53Region(%q) = %q, want %q", region, got, want)
+		}
+	}
+}

@@ -37,13 +37,28 @@ type Resource struct {
 	Found bool `json:"found"`
 	// Error is why the object could not be read (access denied, throttled
 	// past retries, no answer); the checks that need it are unverified.
-	Error string          `json:"error,omitempty"`
-	Value json.RawMessage `json:"value,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Throttled says that Error is AWS throttling the calls (past every
+	// retry): a reader on a schedule backs off.
+	Throttled bool            `json:"throttled,omitempty"`
+	Value     json.RawMessage `json:"value,omitempty"`
 
 	// denied says Error is AWS refusing the credentials or the action,
 	// rather than no answer; only for the summary of a run that read
 	// nothing.
 	denied bool
+}
+
+// Throttled counts the resources that could not be read because AWS
+// throttled the calls past every retry.
+func (o *Observed) Throttled() int {
+	n := 0
+	for _, r := range o.Resources {
+		if r.Throttled {
+			n++
+		}
+	}
+	return n
 }
 
 // fetchKey identifies a fetch: what kind of object, in which account and
@@ -178,8 +193,11 @@ type ReplicationRule struct {
 	DestinationBucket string `json:"destinationBucket"`
 	// DestinationRegion is read with GetBucketLocation on the destination.
 	DestinationRegion string `json:"destinationRegion,omitempty"`
-	RegionError       string `json:"regionError,omitempty"`
-	RTC               bool   `json:"replicationTimeControl"`
+	// DestinationMissing is S3's NoSuchBucket for the destination: the
+	// rule replicates into a bucket that does not exist.
+	DestinationMissing bool   `json:"destinationMissing,omitempty"`
+	RegionError        string `json:"regionError,omitempty"`
+	RTC                bool   `json:"replicationTimeControl"`
 }
 
 // EKSCluster is an EKS control plane.
@@ -300,8 +318,11 @@ type HealthCheck struct {
 	FailureThreshold int    `json:"failureThreshold"`
 	// Healthy and Checkers count the Route 53 checkers that currently see
 	// the endpoint healthy, out of all that reported.
-	Healthy     int    `json:"healthy"`
-	Checkers    int    `json:"checkers"`
+	Healthy  int `json:"healthy"`
+	Checkers int `json:"checkers"`
+	// Missing is Route 53's NoSuchHealthCheck: a record still references
+	// a health check that was deleted.
+	Missing     bool   `json:"missing,omitempty"`
 	Error       string `json:"error,omitempty"`
 	StatusError string `json:"statusError,omitempty"`
 }

@@ -93,6 +93,9 @@ func (s *session) needsCaller(keys []fetchKey, cfg Config) bool {
 type NothingVerifiedError struct {
 	// Lines say, per account and region, what kept verify out.
 	Lines []string
+	// Throttled counts the reads AWS throttled past every retry: a
+	// reader on a schedule backs off.
+	Throttled int
 }
 
 func (e *NothingVerifiedError) Error() string {
@@ -121,7 +124,7 @@ func nothingRead(obs *Observed, s *session) error {
 	slices.SortFunc(places, func(a, b place) int {
 		return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.region, b.region))
 	})
-	e := &NothingVerifiedError{}
+	e := &NothingVerifiedError{Throttled: obs.Throttled()}
 	for _, pl := range places {
 		r := first[pl]
 		what := "can't reach AWS"
@@ -182,9 +185,27 @@ type Outcome struct {
 func Verify(p *plan.Plan, obs *Observed) Outcome {
 	c := newChecker(p, obs, obs.DefaultRegion)
 	out := Outcome{Checks: c.run()}
+	// One fact judged from two places of the plan is one finding, at the
+	// first place, naming the second.
+	also := map[int][]string{}
+	merged := map[int]bool{}
+	for _, sf := range c.same {
+		if sf.drop < 0 {
+			continue
+		}
+		keep, drop := out.Checks[sf.keep], out.Checks[sf.drop]
+		if keep.Status == evidence.Mismatch && drop.Status == evidence.Mismatch {
+			merged[sf.drop] = true
+			at := drop.Pos.String()
+			if drop.Pos.File == keep.Pos.File {
+				at = fmt.Sprintf("line %d", drop.Pos.Line) // the finding names the file
+			}
+			also[sf.keep] = append(also[sf.keep], fmt.Sprintf("%s (%s %s at %s)", sf.also, drop.RuleID, drop.ID, at))
+		}
+	}
 	var fs []report.Finding
 	for i, ch := range out.Checks {
-		if ch.Status == evidence.OK {
+		if ch.Status == evidence.OK || merged[i] {
 			continue
 		}
 		sev := report.Error
@@ -194,6 +215,9 @@ func Verify(p *plan.Plan, obs *Observed) Outcome {
 		msg := ch.Message
 		if ch.Component != "" {
 			msg = fmt.Sprintf("%s: %s", ch.Component, msg)
+		}
+		for _, a := range also[i] {
+			msg += "; " + a
 		}
 		fs = append(fs, report.Finding{RuleID: ch.RuleID, Severity: sev, Message: msg, Pos: ch.Pos, Path: c.nodes[i]})
 	}

@@ -93,8 +93,8 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
 			if opts.Snapshot != "" && (cmd.Flags().Changed("profile") || cmd.Flags().Changed("region") || opts.AssumeRole != "") {
 				return usageError("`--snapshot` reads no AWS: specify neither `--profile`, `--region` nor `--assume-role` with it")
 			}
-			if r := opts.AssumeRole; strings.HasPrefix(r, "arn:") && !strings.Contains(r, "{account}") {
-				return usageError("`--assume-role`: the role is assumed in each account; write {account} where the account ID goes (arn:aws:iam::{account}:role/NAME)")
+			if err := checkAssumeRole(opts.AssumeRole); err != nil {
+				return err
 			}
 			if opts.Principal != "" && !opts.IAMPolicy {
 				return usageError("`--principal` is for the trust policies `--iam-policy` prints")
@@ -115,7 +115,7 @@ credentials, no secrets) for auditors (drplan render --evidence FILE);
 	f.StringVar(&opts.Profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE, or the default profile)")
 	f.StringVar(&opts.AssumeRole, "assume-role", "", "role to assume in every account the plans name, from the caller's credentials: an ARN with {account} for the account ID, or a role name (overrides the plans' profiles and roles)")
 	f.StringVar(&opts.Principal, "principal", "", "with --iam-policy: ARN of the identity verify runs as, which the roles' trust policies allow")
-	f.StringVar(&opts.Region, "region", "", "AWS region for global services and components that name none (default: AWS_REGION or the profile's)")
+	f.StringVar(&opts.Region, "region", "", "AWS region for components that name none, and the partition of Route 53 (default: AWS_REGION or the profile's)")
 	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "give up on AWS calls still unanswered after this long; they are reported as could not verify")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "AWS reads in flight at once, across all regions")
 	f.StringVar(&opts.Record, "record", "", "save the checks and the observed AWS state to FILE (JSON)")
@@ -264,4 +264,13 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// checkAssumeRole checks an --assume-role value: a role ARN must say where
+// each account's ID goes, as the role is assumed in every account.
+func checkAssumeRole(r string) error {
+	if strings.HasPrefix(r, "arn:") && !strings.Contains(r, "{account}") {
+		return usageError("`--assume-role`: the role is assumed in each account; write {account} where the account ID goes (arn:aws:iam::{account}:role/NAME)")
+	}
+	return nil
 }

@@ -57,7 +57,7 @@ func TestVerifyLiveRecordAndSnapshot(t *testing.T) {
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want 1\n%s%s", code, live, stderr)
 	}
-	want := "plans/orderflow/architecture.cue:139:12: error DR205: db-standby: Aurora cluster db-standby-usw2 keeps backups for 7 days, shorter than the 35d the plan claims"
+	want := "plans/orderflow/architecture.cue:139:12: error DR205: db-standby: Aurora cluster db-standby-usw2 keeps backups for 7 days, shorter than the 35 days the plan claims"
 	if !strings.Contains(filepath.ToSlash(live), want) {
 		t.Errorf("output lacks %q:\n%s", want, live)
 	}

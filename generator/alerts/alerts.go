@@ -87,6 +87,12 @@
 //
 // `for` is the alert's, or 1m for replication lag and none otherwise.
 //
+// A plan with AWS resources also gets the group drplan-<plan>-verify, on the
+// metrics of `drplan exporter --verify-interval`: verify-drift (critical)
+// when an error finding of verify has lasted longer than one verify
+// interval, and verify-stale (warning) when no run has succeeded for two
+// intervals, held for one more. Options.VerifyInterval times them.
+//
 // An alert whose threshold cannot be derived (lint's DR006 reports the
 // same alerts), or whose metric can be neither found nor defaulted, is an
 // error naming it.
@@ -122,7 +128,31 @@ type Options struct {
 	// RunbookURL gives the runbook_url annotation for a runbook; default
 	// "../runbooks/<id>.md", the rendered runbook next to alerts/.
 	RunbookURL func(runbookID string) string
+	// VerifyInterval is the exporter's --verify-interval, which the
+	// verify alerts are timed by; DefaultVerifyInterval when zero.
+	VerifyInterval time.Duration
 }
+
+// DefaultVerifyInterval is the verify schedule the alerts assume unless
+// told otherwise: AWS ARC's own evaluation period for a Region-switch plan.
+const DefaultVerifyInterval = 30 * time.Minute
+
+// The verify alerts, in every plan that declares AWS resources, on the
+// metrics `drplan exporter --verify-interval` serves.
+const (
+	// VerifyDrift fires when a verify mismatch at error (an unaccepted
+	// finding other than DR201) has been reported for longer than one
+	// interval: the runs before and after it both saw it.
+	VerifyDrift = "verify-drift"
+	// VerifyStale fires when no verify run has succeeded for
+	// StaleIntervals intervals, held for one more: verify not running is
+	// as bad as drift, since drift then goes unseen.
+	VerifyStale = "verify-stale"
+	// StaleIntervals is how long without a successful run counts as
+	// stale, in intervals: the exporter's back-off on throttling stretches
+	// one gap to two, never three.
+	StaleIntervals = 2
+)
 
 // Files returns the rule file, the PrometheusRule resource and the promtool
 // unit tests for the plan's alerts, keyed by file name. The output depends
@@ -130,6 +160,9 @@ type Options struct {
 func Files(p *plan.Plan, o Options) (map[string][]byte, error) {
 	if o.RunbookURL == nil {
 		o.RunbookURL = func(id string) string { return "../runbooks/" + id + ".md" }
+	}
+	if o.VerifyInterval <= 0 {
+		o.VerifyInterval = DefaultVerifyInterval
 	}
 	g := &gen{p: p, o: o}
 	var errs []error
@@ -143,6 +176,9 @@ func Files(p *plan.Plan, o Options) (map[string][]byte, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if hasAWS(p) {
+		g.rules = append(g.rules, g.verifyRules()...)
 	}
 
 	groups := g.groups()
@@ -174,7 +210,10 @@ func Files(p *plan.Plan, o Options) (map[string][]byte, error) {
 }
 
 // kinds is the order of the groups.
-var kinds = []string{plan.AlertReplicationLag, plan.AlertReplicationBacklog, plan.AlertBackupFreshness, plan.AlertRunbookStaleness, plan.AlertStandbyCapacity}
+var kinds = []string{plan.AlertReplicationLag, plan.AlertReplicationBacklog, plan.AlertBackupFreshness, plan.AlertRunbookStaleness, plan.AlertStandbyCapacity, kindVerify}
+
+// kindVerify is the group of the verify alerts.
+const kindVerify = "verify"
 
 // shape is how a rule compares its metric with the threshold.
 type shape int
@@ -184,6 +223,8 @@ const (
 	below                  // min(metric) < threshold
 	olderThan              // time() - max(metric) > threshold, or absent
 	ageAbove               // max(metric) > threshold, or absent
+	drift                  // the verify drift rule: its own tests
+	stale                  // the verify stale rule: its own tests
 )
 
 type rule struct {
@@ -192,6 +233,8 @@ type rule struct {
 	forDur      time.Duration
 	labels      map[string]string
 	annotations map[string]string
+	// templated annotations are Prometheus templates, not plan text.
+	templated bool
 
 	// What the unit tests need.
 	metric    plan.Metric
@@ -741,7 +784,10 @@ func (g *gen) groups() []group {
 			// Prometheus expands annotations as Go templates; plan text is
 			// literal.
 			for k, v := range r.annotations {
-				pr.Annotations[k] = escapeTemplate(v)
+				if !r.templated {
+					v = escapeTemplate(v)
+				}
+				pr.Annotations[k] = v
 			}
 			grp.Rules = append(grp.Rules, pr)
 		}
@@ -816,7 +862,9 @@ type expAlert struct {
 const step = time.Minute
 
 func (g *gen) tests() testFile {
-	tf := testFile{RuleFiles: []string{RulesFile}, EvaluationInterval: promDuration(step), Tests: []testGroup{}}
+	// Rules are evaluated every step, or more often when the verify
+	// interval needs it; the other rules' tests hold at any finer step.
+	tf := testFile{RuleFiles: []string{RulesFile}, EvaluationInterval: promDuration(min(step, verifyStep(g.o.VerifyInterval))), Tests: []testGroup{}}
 	for _, kind := range kinds {
 		for _, r := range g.rules {
 			if r.kind == kind {
@@ -831,6 +879,12 @@ func (g *gen) tests() testFile {
 // `for` has elapsed (and not at the evaluation before), a series at the
 // threshold never does, and for ages a missing series fires too.
 func (r *rule) tests() []testGroup {
+	switch r.shape {
+	case drift:
+		return r.driftTests()
+	case stale:
+		return r.staleTests()
+	}
 	// The first evaluation at which an alert active from time 0 is firing.
 	steps := int((r.forDur + step - 1) / step)
 	fireAt := time.Duration(steps) * step
@@ -918,4 +972,162 @@ func seriesSelector(m plan.Metric) string {
 		parts[i] = k + "=" + strconv.Quote(m.Labels[k])
 	}
 	return m.Name + "{" + strings.Join(parts, ", ") + "}"
+}
+
+// ---------------------------------------------------------------------------
+// verify alerts
+
+const (
+	findingsMetric    = "drplan_verify_findings"
+	lastSuccessMetric = "drplan_verify_last_success_timestamp_seconds"
+)
+
+// hasAWS reports whether verify checks anything of p.
+func hasAWS(p *plan.Plan) bool {
+	for _, c := range p.Components {
+		if c.AWS != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// verifyRules are the drift and stale alerts of the plan.
+func (g *gen) verifyRules() []*rule {
+	iv := g.o.VerifyInterval
+	ivText := plan.Duration{Duration: iv}.Human()
+	name := g.p.Name
+	sel := fmt.Sprintf(`%s{plan=%q, severity="error"}`, findingsMetric, name)
+	d := &rule{
+		id: VerifyDrift, kind: kindVerify, shape: drift, forDur: iv, templated: true,
+		expr:   fmt.Sprintf("max by (plan, rule) (%s) > 0", sel),
+		labels: map[string]string{"plan": name, "severity": "critical"},
+		annotations: map[string]string{
+			"summary": "AWS has drifted from the DR plan",
+			"description": fmt.Sprintf("drplan verify has found AWS disagreeing with plan %s under rule {{ $labels.rule }} ({{ $value }} findings) at every run for %s (the verify interval): "+
+				"a standby, replica, protection or setting the plan relies on is not as declared. See the exporter's log or its evidence record, or run drplan verify on the plan.", name, ivText),
+			"runbook_url": "https://github.com/drplan/drplan/blob/main/docs/verify.md#rules",
+		},
+	}
+	lsel := fmt.Sprintf("%s{plan=%q}", lastSuccessMetric, name)
+	st := &rule{
+		id: VerifyStale, kind: kindVerify, shape: stale, forDur: iv,
+		expr:   fmt.Sprintf("(time() - max(%s)) > %s or absent(%s)", lsel, num((StaleIntervals * iv).Seconds()), lsel),
+		labels: map[string]string{"plan": name, "severity": "warning"},
+		annotations: map[string]string{
+			"summary": "drplan verify has not succeeded for the DR plan",
+			"description": fmt.Sprintf("No drplan verify run of plan %s has been able to check AWS for %s (%d verify intervals of %s, held for one more): drift would go unseen. "+
+				"Check the exporter is running with --verify-interval, and its log for AWS errors (credentials, permissions, throttling).", name,
+				plan.Duration{Duration: (StaleIntervals + 1) * iv}.Human(), StaleIntervals, ivText),
+			"runbook_url": "https://github.com/drplan/drplan/blob/main/docs/verify.md#continuous-verification",
+		},
+	}
+	return []*rule{d, st}
+}
+
+// driftTests: an error finding present across two runs fires once the
+// interval has passed; one seen by a single run and gone at the next does
+// not; warnings (DR201, accepted findings) never do.
+func (r *rule) driftTests() []testGroup {
+	iv := r.forDur
+	vs := verifyStep(iv)
+	steps := int(iv / vs)
+	p := r.labels["plan"]
+	ser := func(rule, sev string) string {
+		return fmt.Sprintf(`%s{plan=%q, rule=%q, severity=%q}`, findingsMetric, p, rule, sev)
+	}
+	labels := map[string]string{"plan": p, "rule": "DR205", "severity": r.labels["severity"]}
+	ann := map[string]string{}
+	for k, v := range r.annotations {
+		ann[k] = strings.ReplaceAll(strings.ReplaceAll(v, "{{ $labels.rule }}", "DR205"), "{{ $value }}", "1")
+	}
+	want := []expAlert{{ExpLabels: labels, ExpAnnotations: ann}}
+	none := []expAlert{}
+	n := steps*3 + 2
+	return []testGroup{{
+		Name:     fmt.Sprintf("%s fires when an error finding outlasts one verify interval (%s)", r.id, promDuration(iv)),
+		Interval: promDuration(vs),
+		InputSeries: []series{
+			{Series: ser("DR205", "error"), Values: fmt.Sprintf("0 1+0x%d", n)},
+			{Series: ser("DR204", "error"), Values: fmt.Sprintf("0+0x%d", n+1)},
+		},
+		AlertTests: []alertTest{
+			{EvalTime: promDuration(iv), Alertname: r.id, ExpAlerts: none},
+			{EvalTime: promDuration(iv + vs), Alertname: r.id, ExpAlerts: want},
+		},
+	}, {
+		Name:     fmt.Sprintf("%s stays silent for a finding gone by the next run, and for warnings", r.id),
+		Interval: promDuration(vs),
+		InputSeries: []series{
+			{Series: ser("DR205", "error"), Values: fmt.Sprintf("1+0x%d 0+0x%d", steps-1, n)},
+			{Series: ser("DR201", "warning"), Values: fmt.Sprintf("7+0x%d", n+steps)},
+		},
+		AlertTests: []alertTest{
+			{EvalTime: promDuration(iv), Alertname: r.id, ExpAlerts: none},
+			{EvalTime: promDuration(3 * iv), Alertname: r.id, ExpAlerts: none},
+		},
+	}}
+}
+
+// staleTests: a last success more than StaleIntervals intervals ago, held
+// for one interval, fires, as does a plan verify never ran on; a run every
+// interval, and a gap of two intervals (back-off), do not.
+func (r *rule) staleTests() []testGroup {
+	iv := r.forDur
+	vs := verifyStep(iv)
+	steps := int(iv / vs)
+	p := r.labels["plan"]
+	sel := fmt.Sprintf("%s{plan=%q}", lastSuccessMetric, p)
+	want := []expAlert{{ExpLabels: r.labels, ExpAnnotations: r.annotations}}
+	none := []expAlert{}
+	thr := StaleIntervals * iv
+	// A success at 0, then none: stale past thr, firing one interval later.
+	fireAt := thr + vs + iv
+	samples := int(fireAt/vs) + 2
+	// A success every interval: the timestamp steps up by the interval at
+	// each run; every other interval: by twice the interval, every other
+	// interval (the value holds between runs).
+	var every, backoff []string
+	for i := 0; i <= samples; i++ {
+		every = append(every, num(float64((i/steps)*steps)*vs.Seconds()))
+		backoff = append(backoff, num(float64((i/(2*steps))*2*steps)*vs.Seconds()))
+	}
+	return []testGroup{{
+		Name:        fmt.Sprintf("%s fires when no run succeeded for %d intervals, held for one more", r.id, StaleIntervals),
+		Interval:    promDuration(vs),
+		InputSeries: []series{{Series: sel, Values: fmt.Sprintf("0+0x%d", samples)}},
+		AlertTests: []alertTest{
+			{EvalTime: promDuration(fireAt - vs), Alertname: r.id, ExpAlerts: none},
+			{EvalTime: promDuration(fireAt), Alertname: r.id, ExpAlerts: want},
+		},
+	}, {
+		Name:        fmt.Sprintf("%s fires when verify never ran", r.id),
+		Interval:    promDuration(vs),
+		InputSeries: []series{},
+		AlertTests: []alertTest{
+			{EvalTime: promDuration(iv - vs), Alertname: r.id, ExpAlerts: none},
+			{EvalTime: promDuration(iv), Alertname: r.id, ExpAlerts: want},
+		},
+	}, {
+		Name:        fmt.Sprintf("%s stays silent while runs succeed every interval", r.id),
+		Interval:    promDuration(vs),
+		InputSeries: []series{{Series: sel, Values: strings.Join(every, " ")}},
+		AlertTests:  []alertTest{{EvalTime: promDuration(fireAt), Alertname: r.id, ExpAlerts: none}},
+	}, {
+		Name:        fmt.Sprintf("%s stays silent while runs succeed every other interval (back-off on throttling)", r.id),
+		Interval:    promDuration(vs),
+		InputSeries: []series{{Series: sel, Values: strings.Join(backoff, " ")}},
+		AlertTests:  []alertTest{{EvalTime: promDuration(fireAt), Alertname: r.id, ExpAlerts: none}},
+	}}
+}
+
+// verifyStep is the series interval of the verify alerts' tests: a minute,
+// or the largest step that divides a shorter or odd interval, so that the
+// evaluations fall on the interval's boundaries.
+func verifyStep(iv time.Duration) time.Duration {
+	a, b := iv, step
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }

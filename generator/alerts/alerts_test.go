@@ -102,18 +102,30 @@ func TestParseBack(t *testing.T) {
 
 	rules := map[string]promRule{}
 	var names []string
+	verifyRules := 0
 	for _, g := range rf.Groups {
 		if !strings.HasPrefix(g.Name, "drplan-orderflow-") {
 			t.Errorf("group %q is not named drplan-orderflow-<kind>", g.Name)
 		}
 		for _, r := range g.Rules {
 			kind := strings.TrimPrefix(g.Name, "drplan-orderflow-")
+			if kind == kindVerify {
+				if r.Alert != VerifyDrift && r.Alert != VerifyStale {
+					t.Errorf("rule %q in the verify group", r.Alert)
+				}
+				verifyRules++
+				names = append(names, r.Alert)
+				continue
+			}
 			if got := p.Alerts[r.Alert]; got == nil || got.Kind != kind {
 				t.Errorf("rule %q in group %q is not a plan alert of that kind", r.Alert, g.Name)
 			}
 			rules[r.Alert] = r
 			names = append(names, r.Alert)
 		}
+	}
+	if verifyRules != 2 {
+		t.Errorf("%d verify rules, want drift and stale", verifyRules)
 	}
 	if len(rules) != len(p.Alerts) {
 		t.Errorf("%d rules for %d plan alerts", len(rules), len(p.Alerts))
@@ -318,8 +330,13 @@ func TestPromtoolGenerated(t *testing.T) {
 		a.Threshold = r.Interval
 	}
 	files := render(t, p)
-	if n := len(parseRules(t, files[RulesFile]).Groups); n != 4 {
-		t.Errorf("generated plan: %d groups, want one per kind (4)", n)
+	// One group per kind the plan's alerts use, and verify's.
+	used := map[string]bool{kindVerify: true}
+	for _, a := range p.Alerts {
+		used[a.Kind] = true
+	}
+	if n := len(parseRules(t, files[RulesFile]).Groups); n != len(used) {
+		t.Errorf("generated plan: %d groups, want one per kind it uses (%d, verify's included)", n, len(used))
 	}
 	promtool(t, files)
 }
@@ -437,5 +454,50 @@ func TestGuardsAndBacklog(t *testing.T) {
 	p.Alerts["aurora-late"] = &plan.Alert{Kind: plan.AlertReplicationBacklog, Replication: "aurora-global"}
 	if _, err := Files(p, Options{}); err == nil || !strings.Contains(err.Error(), `alert "aurora-late" (replication-backlog): no metric`) {
 		t.Errorf("Files error = %v", err)
+	}
+}
+
+// The verify alerts follow the exporter's interval, and only plans with
+// something to verify have them; promtool proves their timing.
+func TestVerifyAlerts(t *testing.T) {
+	p := loadOrderFlow(t)
+	files, err := Files(p, Options{VerifyInterval: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf := parseRules(t, files[RulesFile])
+	g := rf.Groups[len(rf.Groups)-1]
+	if g.Name != "drplan-orderflow-verify" || len(g.Rules) != 2 {
+		t.Fatalf("last group %s with %d rules, want drplan-orderflow-verify with drift and stale", g.Name, len(g.Rules))
+	}
+	drift, stale := g.Rules[0], g.Rules[1]
+	if drift.Alert != VerifyDrift || drift.For != "5m" || drift.Expr != `max by (plan, rule) (drplan_verify_findings{plan="orderflow", severity="error"}) > 0` {
+		t.Errorf("drift: %+v", drift)
+	}
+	if stale.Alert != VerifyStale || stale.For != "5m" || !strings.Contains(stale.Expr, "> 600 or absent(") {
+		t.Errorf("stale: %+v", stale)
+	}
+	promtool(t, files)
+	// Intervals shorter than a minute, or not a whole number of minutes,
+	// are tested at a step that divides them.
+	for _, iv := range []time.Duration{10 * time.Second, 90 * time.Second} {
+		files, err := Files(p, Options{VerifyInterval: iv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		promtool(t, files)
+	}
+
+	for id, c := range p.Components {
+		if c.AWS != nil {
+			c.AWS = nil
+			p.Components[id] = c
+		}
+	}
+	files = render(t, p)
+	for _, g := range parseRules(t, files[RulesFile]).Groups {
+		if g.Name == "drplan-orderflow-verify" {
+			t.Error("a plan without AWS resources has verify alerts")
+		}
 	}
 }

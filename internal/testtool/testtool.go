@@ -5,6 +5,7 @@
 package testtool
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -43,6 +46,33 @@ func Unavailable(t testing.TB, why string) {
 func Pushgateway(t testing.TB) string {
 	t.Helper()
 	bin := Need(t, "prometheus-pushgateway", "prometheus-pushgateway")
+	return start(t, bin, func(addr string) []string { return []string{"--web.listen-address=" + addr} })
+}
+
+// Prometheus starts Debian's prometheus on a free loopback port with the
+// given configuration file and the other files it names (rule files),
+// written with it to a temporary folder that also holds its storage, and
+// returns its URL; it is stopped when the test ends.
+func Prometheus(t testing.TB, config string, files map[string][]byte) string {
+	t.Helper()
+	bin := Need(t, "prometheus", "prometheus")
+	dir := t.TempDir()
+	files["prometheus.yml"] = []byte(config)
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return start(t, bin, func(addr string) []string {
+		return []string{"--config.file=" + filepath.Join(dir, "prometheus.yml"), "--storage.tsdb.path=" + filepath.Join(dir, "data"),
+			"--web.listen-address=" + addr, "--log.level=warn"}
+	})
+}
+
+// start runs bin with the arguments args gives for a free loopback
+// address, and waits until it answers /-/ready.
+func start(t testing.TB, bin string, args func(addr string) []string) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -50,11 +80,19 @@ func Pushgateway(t testing.TB) string {
 	addr := l.Addr().String()
 	l.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "--web.listen-address="+addr)
+	cmd := exec.CommandContext(ctx, bin, args(addr)...)
+	var out SyncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s output:\n%s", filepath.Base(bin), out.String())
+		}
+	})
 	url := "http://" + addr
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(15 * time.Second)
@@ -67,10 +105,29 @@ func Pushgateway(t testing.TB) string {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("pushgateway at %s not ready: %v", url, err)
+			t.Fatalf("%s at %s not ready: %v", filepath.Base(bin), url, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// SyncBuffer collects output written by other goroutines (a process's,
+// through exec's copying goroutines; a server's log) for the test to read.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // Metrics returns the text of url's /metrics (a Pushgateway's, an
