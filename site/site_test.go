@@ -84,7 +84,7 @@ func TestIndexStatesEachPlansStatus(t *testing.T) {
 		"SRE - Platform Reliability Dana Whitfield",
 		"2027-01-13 current",
 		"tier0 RTO 60 s · RPO 0",
-		"0 errors 16 warnings 0 info",
+		"0 errors 15 warnings 0 info",
 		"region-failover : 2026-10-21, RTO 11 min 40 s against 60 s missed",
 		"pitr-restore : 2026-03-18, RTO 3 h 5 min against 4 h met",
 		"mismatch 1 ok, 1 mismatch, 1 unverified taken 2026-11-24 06:30 UTC",

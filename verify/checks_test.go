@@ -238,7 +238,7 @@ func TestChecks(t *testing.T) {
 		}, want: []want{{"replication.path", "aws-backup-usw2", verify.RuleTopology, `to:          "aws-backup-usw2"`}}},
 		{name: "redis groups in different global datastores", break_: func(w *awstest.World) {
 			w.Regions[usw2].ReplicationGroups["orderflow-sessions-usw2"].GlobalDatastoreID = "ldgnf-other"
-		}, want: []want{{"replication.path", "redis-usw2", verify.RuleTopology, `to:          "redis-usw2"`}}},
+		}, want: []want{{"replication.path", "redis-usw2", verify.RuleTopology, `to:        "redis-usw2"`}}},
 		{name: "backup vault missing", break_: func(w *awstest.World) {
 			delete(w.Regions[usw2].BackupVaults, "orderflow-vault-usw2")
 		}, want: []want{{"backup.vault", "aws-backup-usw2", verify.RuleMissing, `vaultName: "orderflow-vault-usw2"`}}},
@@ -270,7 +270,7 @@ func TestChecks(t *testing.T) {
 			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = "hc-legacy"
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 health check deleted while the primary references it", break_: func(w *awstest.World) {
-			delete(w.HealthChecks, "3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60")
+			delete(w.In(networkAccount).HealthChecks, "3f9c2a1e-6b7d-4c8e-9a0f-1b2c3d4e5f60")
 		}, want: []want{{"route53.health-check", "route53-zone", verify.RuleDNSFailover, `healthCheck: {`}}},
 		{name: "route53 primary without health check", break_: func(w *awstest.World) {
 			w.In(networkAccount).Records["Z0815437ORDRFLW1EX"][0].HealthCheckID = ""
@@ -291,9 +291,14 @@ func TestChecks(t *testing.T) {
 		{name: "s3 replication latency above the RPO", break_: func(w *awstest.World) {
 			w.SetMetric(use1, awstest.MetricKey("AWS/S3", "ReplicationLatency", "SourceBucket=orderflow-ds-notebooks-use1", "DestinationBucket=orderflow-dr-backups-usw2", "RuleId=crr-orderflow-dr-backups-usw2"), now, 5400)
 		}, want: []want{{"replication.lag", "s3-backups-usw2", verify.RuleRPO, `"notebooks-crr": {`}}},
-		{name: "redis lag without datapoints", break_: func(w *awstest.World) {
-			delete(w.Regions[usw2].Metrics, awstest.MetricKey("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId=orderflow-sessions-usw2"))
-		}, want: []want{{"replication.lag", "redis-usw2", verify.RuleUnverified, `"redis-global": {`}}},
+		{name: "aurora lag without datapoints", break_: func(w *awstest.World) {
+			delete(w.Regions[usw2].Metrics, awstest.MetricKey("AWS/RDS", "AuroraGlobalDBReplicationLag", "DBClusterIdentifier=db-standby-usw2"))
+		}, want: []want{{"replication.lag", "db-standby", verify.RuleUnverified, `"aurora-global": {`}}},
+		// The session cache's path carries no tier's RPO: its lag bounds
+		// no objective, so a lag well past a second is no finding.
+		{name: "redis lag on a path that carries no tier", break_: func(w *awstest.World) {
+			w.SetMetric(usw2, awstest.MetricKey("AWS/ElastiCache", "GlobalDatastoreReplicationLag", "ReplicationGroupId=orderflow-sessions-usw2"), now, 30)
+		}},
 	}
 	srv := awstest.NewServer(awstest.NewWorld())
 	defer srv.Close()
