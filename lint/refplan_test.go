@@ -125,7 +125,7 @@ var plants = []plant{
 	{name: "Tier 0 drilled less than quarterly", rule: "DR007", file: "gamedays.cue",
 		old: `tier0: "90d"`, new: `tier0: "120d"`},
 	{name: "an exec message nobody reviewed", rule: "DR008", file: "comms.cue",
-		old: "\t\treview: {by: \"Oliver Grant (CTO)\", date: \"2026-11-04\"}\n\t}\n\n\t\"exec-resolved\"", new: "\t}\n\n\t\"exec-resolved\""},
+		old: "\t\treview: {by: \"Oliver Grant (CTO)\", date: \"2026-12-02\"}\n\t}\n\n\t\"exec-resolved-region\"", new: "\t}\n\n\t\"exec-resolved-region\""},
 	{name: "no cost of a declared DR", rule: "DR009", file: "cost.cue",
 		old: "\tdrState: [", new: "\tdrState: []\n\t_drStateDraft: ["},
 	{name: "a review past its cadence", rule: "DR010", file: "plan.cue",
@@ -140,8 +140,10 @@ var plants = []plant{
 	// the automated Tier 0 that stops for people (DR110).
 	{name: "ransomware answered by a failover", rule: "DR103", file: "scenarios.cue",
 		old: `response:    "isolate-and-restore"`, new: `response:    "failover"`, also: []string{"DR110"}},
+	// The landing bucket has no freshness alert of its own either (DR116).
 	{name: "one of several restore sources is not immutable", rule: "DR103", file: "scenarios.cue",
-		old: `restoreFrom: ["vault-apse4", "dumps-locked-apse4"]`, new: `restoreFrom: ["vault-apse4", "dumps-apse2"]`},
+		old: `restoreFrom: ["vault-apse4", "dumps-locked-apse4"]`, new: `restoreFrom: ["vault-apse4", "dumps-apse2"]`,
+		also: []string{"DR116"}},
 	{name: "corruption restored from the live replica", rule: "DR104", file: "scenarios.cue",
 		old: `restoreFrom: "db-primary"`, new: `restoreFrom: "db-standby"`},
 	{name: "the latest drill missed the Tier 0 RTO", rule: "DR105", file: "drills/2026-11-11-core-failover-production.cue",
@@ -160,6 +162,27 @@ var plants = []plant{
 		old: `expires:    "2027-05-31"`, new: `expires:    "2026-11-30"`},
 	{name: "a sample the expect does not match", rule: "DR111", file: "runbook-core-failover.cue",
 		old: `expect: "careslot-apse4[[:space:]]+available"`, new: `expect: "careslot-apse4[[:space:]]+ready"`},
+	// The exec update is sent for every scenario: Tier 0's RPO in it is
+	// false for all but the region failure.
+	{name: "a message for every scenario quoting one scenario's objective", rule: "DR112", file: "comms.cue",
+		old: "Clinics affected so far: {{incident.impact}}.", new: "Clinics affected so far: {{incident.impact}}, data lost within the RPO of 1 minute."},
+	{name: "an exec message quoting an objective the scenario does not have", rule: "DR112", file: "comms.cue",
+		old: "Objective {{rto}} to repaired", new: "RTO 15 minutes to repaired"},
+	// The Redis promotion called in Sydney: the lost region's API.
+	{name: "a recovery step calling the lost region's API", rule: "DR113", file: "runbook-core-failover.cue",
+		old: "failover-global-replication-group --region ap-southeast-4", new: "failover-global-replication-group --region ap-southeast-2"},
+	{name: "a failover no failback returns", rule: "DR114", file: "runbook-region-failback.cue",
+		old: `failbackFor: ["core-failover", "messaging-failover", "documents-failover"]`, new: `failbackFor: ["core-failover", "messaging-failover"]`},
+	{name: "a failback with no drill and no game day", rule: "DR114", file: "gamedays.cue",
+		old: "\t\t{date: \"2027-02-10\", scenario: \"region-failure\", runbook: \"region-failback\", environment: \"production\", facilitator: \"Aroha Ngata\"},\n", new: ""},
+	// The drill measured 4h10m for the dump cross-check.
+	{name: "a restore step estimated well below its drill", rule: "DR115", file: "runbook-ransomware.cue",
+		old: `estimate: "4h"`, new: `estimate: "2h"`},
+	{name: "a restore source no freshness alert watches", rule: "DR116", file: "monitoring.cue",
+		old: `component: "dumps-locked-apse4"`, new: `component: "dumps-apse2"`},
+	// Without the stated effects, the step's title and id say "activate".
+	{name: "an activation that can start before the fence", rule: "DR117", file: "runbook-core-failover.cue",
+		old: "\t\t\teffects: []\n", new: ""},
 }
 
 // TestRefPlanPlantedDefects plants each defect in a copy of the reference
@@ -241,6 +264,13 @@ func TestRefPlanNoFalsePositives(t *testing.T) {
 		{"DR003", "scenarios.region-failure", "a scenario answered by several runbooks names them"},
 		{"DR110", "tiers.tier0", "a standing approval does not stop an automated run"},
 		{"DR107", "components.eks-apse4", "the standby serves Tier 0's load; no tier's RTO falls inside its scale-up"},
+		{"DR114", "runbooks.core-failover", "one failback states failbackFor with a list of the three failovers it returns"},
+		{"DR114", "runbooks.messaging-failover", "one failback states failbackFor with a list of the three failovers it returns"},
+		{"DR114", "runbooks.documents-failover", "one failback states failbackFor with a list of the three failovers it returns"},
+		{"DR114", "runbooks.region-failback", "the failback's first drill is a scheduled game day"},
+		{"DR117", "runbooks.core-failover.steps.3", "activate-standby states effects: [] (replica floors only; Melbourne cannot write before promote-aurora, which waits for the fence)"},
+		{"DR116", "components.dumps-locked-apse4", "the Object Lock dump copy has a backup-freshness alert of its own"},
+		{"DR112", "comms", "each in-scope scenario has its own first messages, quoting only {{rto}}/{{rpo}}"},
 	}
 	fs := lintDir(t, refPlan)
 	for _, m := range mustNot {
