@@ -50,8 +50,15 @@ func checkDR112(c *Context) {
 			if !slices.ContainsFunc(plan.Keys(p.Comms), func(id string) bool { return p.Comms[id].Audience == a }) {
 				continue // DR008 reports the audience missing altogether
 			}
-			if !slices.ContainsFunc(templates, func(id string) bool { return p.Comms[id].Audience == a }) {
-				c.Report(At("scenarios", sid), "scenario %q has no %s template written for it: its messages would be another scenario's or written during the incident", sid, a)
+			// The first message is the one that must be ready: an update or
+			// a resolution written for the scenario does not make up for a
+			// declaration that is not.
+			first := func(id string) bool { return p.Comms[id].Audience == a && p.Comms[id].Phase == "declared" }
+			if !slices.ContainsFunc(plan.Keys(p.Comms), first) {
+				first = func(id string) bool { return p.Comms[id].Audience == a } // the plan names no phases
+			}
+			if !slices.ContainsFunc(templates, first) {
+				c.Report(At("scenarios", sid), "scenario %q has no declared-phase %s template written for it: its first message would be another scenario's or written during the incident", sid, a)
 			}
 		}
 		rto, rpo := p.ScenarioObjectives(sid)

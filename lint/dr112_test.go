@@ -15,7 +15,7 @@ func TestDR112(t *testing.T) {
 	p := cleanPlan(t)
 	p.Comms["exec"].Scenarios = []string{"region", "az", "corruption"}
 	fs := run(t, p, "DR112")
-	wantFinding(t, fs, "scenarios.ransomware", `scenario "ransomware" has no exec-channel template written for it`)
+	wantFinding(t, fs, "scenarios.ransomware", `scenario "ransomware" has no declared-phase exec-channel template written for it`)
 	if len(fs) != 1 {
 		t.Errorf("want one finding, got:\n%s", dump(fs))
 	}
@@ -23,6 +23,11 @@ func TestDR112(t *testing.T) {
 	p.Comms["exec-ransomware"] = &plan.CommTemplate{Audience: "exec-channel", Phase: "declared", Scenarios: []string{"ransomware"},
 		Body: "Security incident: {{system}} isolated; restore from immutable backups, RTO {{rto}}, RPO {{rpo}}."}
 	wantNone(t, run(t, p, "DR112"))
+
+	// Only a resolution written for it is not enough: its first message
+	// would still be another scenario's.
+	p.Comms["exec-ransomware"].Phase = "resolved"
+	wantFinding(t, run(t, p, "DR112"), "scenarios.ransomware", `scenario "ransomware" has no declared-phase exec-channel template`)
 
 	// An out-of-scope scenario needs no messages.
 	p = cleanPlan(t)

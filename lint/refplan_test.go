@@ -143,7 +143,7 @@ var plants = []plant{
 	// The landing bucket has no freshness alert of its own either (DR116).
 	{name: "one of several restore sources is not immutable", rule: "DR103", file: "scenarios.cue",
 		old: `restoreFrom: ["vault-apse4", "dumps-locked-apse4"]`, new: `restoreFrom: ["vault-apse4", "dumps-apse2"]`,
-		also: []string{"DR116"}},
+		also: []string{"DR116", "DR118"}},
 	{name: "corruption restored from the live replica", rule: "DR104", file: "scenarios.cue",
 		old: `restoreFrom: "db-primary"`, new: `restoreFrom: "db-standby"`},
 	{name: "the latest drill missed the Tier 0 RTO", rule: "DR105", file: "drills/2026-11-11-core-failover-production.cue",
@@ -183,6 +183,16 @@ var plants = []plant{
 	// Without the stated effects, the step's title and id say "activate".
 	{name: "an activation that can start before the fence", rule: "DR117", file: "runbook-core-failover.cue",
 		old: "\t\t\teffects: []\n", new: ""},
+	// Written for ransomware, but as an update: its first exec message
+	// would be none.
+	{name: "a scenario whose own exec message is only an update", rule: "DR112", file: "comms.cue",
+		old: "\"exec-declared-ransomware\": {\n\t\taudience: \"exec-channel\"\n\t\tphase:    \"declared\"",
+		new: "\"exec-declared-ransomware\": {\n\t\taudience: \"exec-channel\"\n\t\tphase:    \"update\""},
+	{name: "the ransomware restore source in the production account", rule: "DR118", file: "architecture.cue",
+		old: "replaying a logical dump.\n\t\t\t\"\"\"\n\t\tregion:    \"ap-southeast-4\"\n\t\taccount:   \"backup\"",
+		new: "replaying a logical dump.\n\t\t\t\"\"\"\n\t\tregion:    \"ap-southeast-4\"\n\t\taccount:   \"prod\""},
+	{name: "the failover records in the production account", rule: "DR119", file: "architecture.cue",
+		old: `account: "network"`, new: `account: "prod"`},
 }
 
 // TestRefPlanPlantedDefects plants each defect in a copy of the reference
@@ -271,6 +281,8 @@ func TestRefPlanNoFalsePositives(t *testing.T) {
 		{"DR117", "runbooks.core-failover.steps.3", "activate-standby states effects: [] (replica floors only; Melbourne cannot write before promote-aurora, which waits for the fence)"},
 		{"DR116", "components.dumps-locked-apse4", "the Object Lock dump copy has a backup-freshness alert of its own"},
 		{"DR112", "comms", "each in-scope scenario has its own first messages, quoting only {{rto}}/{{rpo}}"},
+		{"DR118", "scenarios.ransomware", "both restore sources live in the backup account, and the production vault is under a compliance-mode lock"},
+		{"DR119", "dns.api", "the zone is in the account the plan declares for DNS"},
 	}
 	fs := lintDir(t, refPlan)
 	for _, m := range mustNot {
