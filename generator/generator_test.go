@@ -176,7 +176,7 @@ func TestStrategyOrderFlow(t *testing.T) {
 	md := StrategyMarkdown(p, o)
 	for _, want := range []string{
 		"- **Lint** (as of 2026-11-25): 0 errors, 15 warnings, 0 info; of these, 15 accepted as known gaps and 0 open",
-		"outcome success — RTO missed: 11 min 40 s against 60 s",
+		"outcome RTO missed: 11 min 40 s against 60 s (recorded as success)",
 		"| tier0: Checkout & Payments | 60 s | 0 | active-passive | automated | checkout, payments |",
 		"| tier0 | CFO | Helen Okafor | 2026-10-09 | current | [8](#known-gaps) |",
 		// Tier notes are the document's, not a pointer to the plan's files.
@@ -184,7 +184,7 @@ func TestStrategyOrderFlow(t *testing.T) {
 		// Every accepted finding, with its reason, expiry and what drills measured.
 		"| `replication.aurora-global.mode` | tier0's RPO is 0 but replication path \"aurora-global\"",
 		"| 2027-06-30 | SRE on-call | region-failover 2026-10-21 (success): RTO 11 min 40 s against 60 s, missed; RPO 0 against 0, met |",
-		"| 2026-07-22 | ransomware-restore | ransomware | staging | partial — RTO missed: 14 h 20 min against 12 h | 14 h 20 min | 12 h (scenario ransomware) |",
+		"| 2026-07-22 | ransomware-restore | ransomware | staging | RTO missed: 14 h 20 min against 12 h (recorded as partial) | 14 h 20 min | 12 h (scenario ransomware) |",
 		"## 3. Failure scenarios and declared scope",
 		"[region-failover](runbooks/region-failover.md)",
 		"due 2027-01-13 (current)",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -103,7 +104,8 @@ func (j DrillJudgement) Missed() bool { return j.RTO.Verdict == Missed || j.RPO.
 
 // Outcome is the drill's recorded outcome qualified by the judgement, so
 // that no document calls a drill a plain "success" when it missed an
-// objective: "success — RTO missed: 11m40s against 60 s".
+// objective: the verdict leads, "RTO missed: 11 min 40 s against 60 s
+// (recorded as success)".
 func (j DrillJudgement) Outcome(recorded string) string {
 	var missed []string
 	for _, v := range []struct {
@@ -114,15 +116,10 @@ func (j DrillJudgement) Outcome(recorded string) string {
 			missed = append(missed, fmt.Sprintf("%s missed: %s against %s", v.name, v.j.Measured.Human(), v.j.Target.Human()))
 		}
 	}
-	out := recorded
-	for i, m := range missed {
-		if i == 0 {
-			out += " — " + m
-		} else {
-			out += "; " + m
-		}
+	if len(missed) == 0 {
+		return recorded
 	}
-	return out
+	return strings.Join(missed, "; ") + " (recorded as " + recorded + ")"
 }
 
 // LatestDrill returns the most recent drill of runbook id (of two on the

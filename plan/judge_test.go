@@ -32,9 +32,9 @@ func TestJudgeDrill(t *testing.T) {
 		of       string
 		outcome  string
 	}{
-		"ok-but-slow": {Missed, Met, "tier0", "success — RTO missed: 11 min 40 s against 60 s"},
+		"ok-but-slow": {Missed, Met, "tier0", "RTO missed: 11 min 40 s against 60 s (recorded as success)"},
 		"partial":     {NotShown, NotShown, "tier0", "partial"},
-		"own":         {Met, Missed, "scenario ransom", "success — RPO missed: 25 h against 1 day"},
+		"own":         {Met, Missed, "scenario ransom", "RPO missed: 25 h against 1 day (recorded as success)"},
 		"clean":       {Met, NotMeasured, "tier0", "success"},
 	} {
 		j := p.JudgeDrill(id)
