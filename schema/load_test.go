@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drplan/drplan/internal/plangen"
 	"github.com/drplan/drplan/plan"
 )
 
@@ -470,6 +471,33 @@ runbooks: failover: steps: [{approval: {role: "IC", reason: "promotion", standin
 	for _, want := range []string{`tier "tier9" is not declared`, `component "cpy" is not declared`, `component "argocd" is not declared`, `not both or neither`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}
+
+// Plain-data plans load by the fast path: a field the syntax decoder
+// cannot read (a one-or-many ID list given as one ID) would silently send
+// every plan down the general path, at three times the time and memory.
+// CareSlot and generated plans are plain data; OrderFlow is not (its
+// runbooks share commands through CUE definitions).
+func TestPlainPlansTakeTheFastPath(t *testing.T) {
+	gen := t.TempDir()
+	if err := plangen.Write(gen, plangen.Options{Services: 20, Steps: 40, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"../plans/careslot", gen} {
+		l := &loader{errs: &Error{}}
+		files, d := l.collect([]string{dir})
+		parsed := l.parseAll(files)
+		pkg := l.packageName(parsed)
+		if err := l.errs.orNil(); err != nil {
+			t.Fatal(err)
+		}
+		if !validateMerged(parsed, pkg) {
+			t.Fatalf("%s does not validate", dir)
+		}
+		if !decodeSyntax(parsed, &plan.Plan{}, plan.NewSource(d, files)) {
+			t.Errorf("%s: the syntax decoder gave up; the plan would load by the general path", dir)
 		}
 	}
 }

@@ -134,12 +134,17 @@ func (d *syntaxDecoder) decode(v reflect.Value, e ast.Expr, path string) bool {
 		if v.Kind() != reflect.Slice {
 			return false
 		}
+		s := v
 		if v.Len() > 0 {
 			// The same list declared again: CUE checked that the two
-			// unify, which for plain data means they are equal.
-			return true
+			// unify, so they have the same length and each element adds
+			// to the one before it (a struct may gain fields).
+			if v.Len() != len(x.Elts) {
+				return false
+			}
+		} else {
+			s = reflect.MakeSlice(v.Type(), len(x.Elts), len(x.Elts))
 		}
-		s := reflect.MakeSlice(v.Type(), len(x.Elts), len(x.Elts))
 		for i, el := range x.Elts {
 			p := join(path, strconv.Itoa(i))
 			d.src.Set(p, toPos(el.Pos()))
@@ -150,6 +155,18 @@ func (d *syntaxDecoder) decode(v reflect.Value, e ast.Expr, path string) bool {
 		v.Set(s)
 		return true
 	case *ast.BasicLit:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String && x.Kind == token.STRING {
+			// One ID where the schema also takes a list (restoreFrom,
+			// failbackFor): validation has passed, so the field allows it.
+			str, ok := stringLit(x)
+			if !ok || v.Len() > 0 && (v.Len() != 1 || v.Index(0).String() != str) {
+				return false
+			}
+			s := reflect.MakeSlice(v.Type(), 1, 1)
+			s.Index(0).SetString(str)
+			v.Set(s)
+			return true
+		}
 		return setBasic(v, x, "")
 	case *ast.UnaryExpr:
 		if lit, isLit := x.X.(*ast.BasicLit); isLit && x.Op == token.SUB {
