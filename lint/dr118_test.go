@@ -101,3 +101,34 @@ func TestDR119(t *testing.T) {
 	p.DNS["api"].Primary.Component = ""
 	wantFinding(t, run(t, p, "DR119"), "dns.api.hostedZone", `in account "prod" (111122223333), the production account:`)
 }
+
+func TestDR120(t *testing.T) {
+	// No accounts declared: components need not name one.
+	wantNone(t, run(t, cleanPlan(t), "DR120"))
+	// Every component placed.
+	p := withAccounts(t)
+	wantNone(t, run(t, p, "DR120"))
+	// One with AWS resources left unplaced.
+	var id string
+	for _, cid := range plan.Keys(p.Components) {
+		if p.Components[cid].AWS != nil {
+			id = cid
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("the clean plan has no component with AWS resources")
+	}
+	p.Components[id].Account = ""
+	fs := run(t, p, "DR120")
+	wantFinding(t, fs, "components."+id, `component "`+id+`" has AWS resources but names no account, while the plan declares "edge", "prod", "rescue" and "vault"`)
+	if len(fs) != 1 {
+		t.Errorf("want one finding, got:\n%s", dump(fs))
+	}
+	// A component without AWS resources, or with an empty aws: {}, is
+	// not read by verify.
+	p.Components[id].AWS = &plan.AWS{}
+	wantNone(t, run(t, p, "DR120"))
+	p.Components[id].AWS = nil
+	wantNone(t, run(t, p, "DR120"))
+}

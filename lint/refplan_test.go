@@ -193,6 +193,8 @@ var plants = []plant{
 		new: "replaying a logical dump.\n\t\t\t\"\"\"\n\t\tregion:    \"ap-southeast-4\"\n\t\taccount:   \"prod\""},
 	{name: "the failover records in the production account", rule: "DR119", file: "architecture.cue",
 		old: `account: "network"`, new: `account: "prod"`},
+	{name: "a hosted zone that names no account", rule: "DR120", file: "architecture.cue",
+		old: "\t\taccount: \"network\"\n", new: ""},
 }
 
 // TestRefPlanPlantedDefects plants each defect in a copy of the reference
@@ -283,6 +285,7 @@ func TestRefPlanNoFalsePositives(t *testing.T) {
 		{"DR112", "comms", "each in-scope scenario has its own first messages, quoting only {{rto}}/{{rpo}}"},
 		{"DR118", "scenarios.ransomware", "both restore sources live in the backup account, and the production vault is under a compliance-mode lock"},
 		{"DR119", "dns.api", "the zone is in the account the plan declares for DNS"},
+		{"DR120", "components", "every component with AWS resources names its account"},
 	}
 	fs := lintDir(t, refPlan)
 	for _, m := range mustNot {
