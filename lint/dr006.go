@@ -135,10 +135,7 @@ func unguardedWhy(p *plan.Plan, tier string) string {
 }
 
 func quotedScenarios(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
-	}
+	q := quoteIDs(ids)
 	if len(q) == 1 {
 		return "scenario " + q[0]
 	}

@@ -120,5 +120,5 @@ func checkFailbackDrilled(c *Context, id string) {
 	}
 	c.ReportAs(report.Warning, At("runbooks", id),
 		"failback runbook %q (for %s) has no recorded drill and no scheduled game day: nobody has seen the way back work",
-		id, andList(quoted(p.Runbooks[id].FailbackFor)))
+		id, andList(quoteIDs(p.Runbooks[id].FailbackFor)))
 }

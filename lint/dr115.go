@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/drplan/drplan/plan"
@@ -157,18 +156,9 @@ func longestPath(rb *plan.Runbook, tiers []string, d func(int) time.Duration) ti
 	return out
 }
 
-// quoted returns ids, each in Go quotes.
-func quoted(ids []string) []string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = strconv.Quote(id)
-	}
-	return q
-}
-
 // runbookList words runbook IDs: `runbook "a"` or `runbooks "a" and "b"`.
 func runbookList(ids []string) string {
-	q := quoted(ids)
+	q := quoteIDs(ids)
 	if len(q) == 1 {
 		return "runbook " + q[0]
 	}

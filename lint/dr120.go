@@ -27,7 +27,7 @@ func checkDR120(c *Context) {
 	if len(p.Accounts) == 0 {
 		return
 	}
-	names := quoted(plan.Keys(p.Accounts))
+	names := quoteIDs(plan.Keys(p.Accounts))
 	for _, id := range plan.Keys(p.Components) {
 		comp := p.Components[id]
 		// An empty aws: {} names nothing for verify to read.
